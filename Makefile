@@ -1,0 +1,57 @@
+# motcua — two commands: `make run` (try it) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench install serve clean help
+
+help:
+	@echo "make run    - set up everything (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
+	@echo "make test   - run the whole test suite (SQLite; PostgreSQL if DATABASE_URL points at it)"
+	@echo "make lint   - ruff"
+	@echo "make bench  - benchmarks (figures recorded in benchmarks/RESULTS.md)"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@chmod 600 var/secret_key
+
+run: $(STAMP) var/secret_key
+	@export SECRET_KEY="$$(cat var/secret_key)"; \
+	$(BIN)/motcua migrate --noinput -v0 && \
+	$(BIN)/motcua collectstatic --noinput -v0 && \
+	$(BIN)/motcua demo load --if-empty && \
+	echo "" && echo "motcua đang chạy tại / is serving on: http://$(HOST):$(PORT)/   (Ctrl+C để dừng)" && echo "" && \
+	exec $(BIN)/gunicorn motcua.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --error-logfile - --forwarded-allow-ips=127.0.0.1
+
+test: $(STAMP)
+	SECRET_KEY=test-secret-key-that-is-long-enough-for-checks \
+	MOTCUA_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: $(STAMP)
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf var/static .pytest_cache

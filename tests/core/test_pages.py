@@ -67,3 +67,27 @@ def test_unknown_page_gets_a_vietnamese_404(client, db):
     response = client.get("/khong-ton-tai/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_production_static_pipeline_serves_the_stylesheet(tmp_path):
+    """What ``make run`` does: collectstatic with the hashed-manifest storage, then pages reference real files."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MOTCUA_HOME": str(tmp_path), "SECRET_KEY": "s" * 40, "STATIC_ROOT": str(tmp_path / "st")}
+    env.pop("MOTCUA_TESTING", None)
+    env.pop("DATABASE_URL", None)
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='motcua.settings'; django.setup();"
+        "from django.core.management import call_command; call_command('collectstatic', '--noinput', verbosity=0);"
+        "call_command('migrate', verbosity=0);"
+        "from django.test import Client; c = Client();"
+        "r = c.get('/', HTTP_HOST='localhost'); assert r.status_code == 200, r.status_code; body = r.content.decode();"
+        "import re; href = re.search(r'href=\"(/static/motcua/motcua\\.[0-9a-f]+\\.css)\"', body).group(1);"
+        "print(href)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    hashed = result.stdout.strip().removeprefix("/static/")
+    assert (tmp_path / "st" / hashed).exists()

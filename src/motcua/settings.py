@@ -189,6 +189,7 @@ MOTCUA_LOCKOUT_MINUTES = env_int("MOTCUA_LOCKOUT_MINUTES", 15)
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["motcua.formats"]  # dd/mm/yyyy input, see formats/vi/formats.py
 TIME_ZONE = "Asia/Ho_Chi_Minh"  # fixed: every deadline in the law is Vietnamese local time
 USE_I18N = True
 USE_TZ = True

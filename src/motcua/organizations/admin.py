@@ -13,7 +13,7 @@ class RoleAssignmentInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "agency_code", "parent", "area", "active")
-    list_filter = ("kind", "active")
+    list_filter = ("kind", "active", "office_hours")
     search_fields = ("name", "short_name", "agency_code")
     autocomplete_fields = ["parent", "area"]
     readonly_fields = ("path",)

@@ -106,6 +106,9 @@ class Unit(models.Model):
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     phone = models.CharField("điện thoại", max_length=30, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
+    office_hours = models.ForeignKey("workcalendar.OfficeHoursProfile", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="units", verbose_name="giờ làm việc",
+                                     help_text="Để trống: giờ hành chính mặc định 07:30–11:30, 13:30–17:00.")
     active = models.BooleanField("đang hoạt động", default=True)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 

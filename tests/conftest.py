@@ -15,14 +15,22 @@ def province(db):
 
 @pytest.fixture
 def commune_a(province):
-    return UnitFactory(name="Ủy ban nhân dân xã An Bình", kind=UnitKind.COMMUNE_COMMITTEE, parent=province,
-                       agency_code="000.00.41.H99")
+    return UnitFactory(
+        name="Ủy ban nhân dân xã An Bình",
+        kind=UnitKind.COMMUNE_COMMITTEE,
+        parent=province,
+        agency_code="000.00.41.H99",
+    )
 
 
 @pytest.fixture
 def commune_b(province):
-    return UnitFactory(name="Ủy ban nhân dân xã Bình Minh", kind=UnitKind.COMMUNE_COMMITTEE, parent=province,
-                       agency_code="000.00.42.H99")
+    return UnitFactory(
+        name="Ủy ban nhân dân xã Bình Minh",
+        kind=UnitKind.COMMUNE_COMMITTEE,
+        parent=province,
+        agency_code="000.00.42.H99",
+    )
 
 
 @pytest.fixture

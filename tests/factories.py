@@ -40,7 +40,9 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Đơn vị thử nghiệm {n}")
     kind = UnitKind.COMMUNE_COMMITTEE
     parent = factory.SubFactory(ProvinceFactory)
-    agency_code = factory.Sequence(lambda n: f"{n // 10000 % 1000:03d}.{n // 100 % 100:02d}.{n % 100:02d}.T{n % 97:02d}")
+    agency_code = factory.Sequence(
+        lambda n: f"{n // 10000 % 1000:03d}.{n // 100 % 100:02d}.{n % 100:02d}.T{n % 97:02d}"
+    )
 
 
 def assign(user, role_code: str, unit: Unit, scope: str = "") -> RoleAssignment:

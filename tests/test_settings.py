@@ -15,17 +15,16 @@ import pytest
 
 from motcua.settings import parse_email_url
 
-PROBE = (
-    "import json, motcua.settings as s; print(json.dumps({k: getattr(s, k) for k in %r}, default=str))"
-)
+PROBE = "import json, motcua.settings as s; print(json.dumps({k: getattr(s, k) for k in %r}, default=str))"
 
 
 def load(env: dict[str, str], *names: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DATABASE_", "EMAIL_"))}
     clean.pop("SECRET_KEY", None)
     clean.update(env)
-    return subprocess.run([sys.executable, "-c", PROBE % (list(names),)], env=clean, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE % (list(names),)], env=clean, capture_output=True, text=True, timeout=60
+    )
 
 
 def values(env: dict[str, str], *names: str) -> dict:
@@ -63,10 +62,19 @@ def test_a_mistyped_boolean_fails_loudly():
 def test_https_turns_on_secure_cookies_and_hsts():
     plain = values({"SECRET_KEY": GOOD_KEY}, "SESSION_COOKIE_SECURE", "SECURE_HSTS_SECONDS")
     assert plain == {"SESSION_COOKIE_SECURE": False, "SECURE_HSTS_SECONDS": 0}
-    https = values({"SECRET_KEY": GOOD_KEY, "MOTCUA_HTTPS": "1"}, "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-                   "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT")
-    assert https == {"SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "SECURE_HSTS_SECONDS": 31536000,
-                     "SECURE_SSL_REDIRECT": True}
+    https = values(
+        {"SECRET_KEY": GOOD_KEY, "MOTCUA_HTTPS": "1"},
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_SSL_REDIRECT",
+    )
+    assert https == {
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_SSL_REDIRECT": True,
+    }
 
 
 def test_time_zone_and_language_are_fixed_to_vietnam():
@@ -78,7 +86,11 @@ def test_database_url_selects_postgresql():
     got = values({"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "postgres://u:p@db.example:5433/motcua"}, "DATABASES")
     db = got["DATABASES"]["default"]
     assert (db["ENGINE"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "django.db.backends.postgresql", "db.example", 5433, "motcua")
+        "django.db.backends.postgresql",
+        "db.example",
+        5433,
+        "motcua",
+    )
 
 
 def test_default_database_is_sqlite_in_var(tmp_path):
@@ -93,25 +105,54 @@ def test_bad_database_url_is_refused():
 
 
 def test_allowed_hosts_and_media_roots_come_from_the_environment():
-    got = values({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "motcua.hue.gov.vn, dichvucong.hue.gov.vn",
-                  "MEDIA_ROOT": "/srv/motcua/media", "STATIC_ROOT": "/srv/motcua/static"},
-                 "ALLOWED_HOSTS", "MEDIA_ROOT", "STATIC_ROOT")
-    assert got == {"ALLOWED_HOSTS": ["motcua.hue.gov.vn", "dichvucong.hue.gov.vn"],
-                   "MEDIA_ROOT": "/srv/motcua/media", "STATIC_ROOT": "/srv/motcua/static"}
+    got = values(
+        {
+            "SECRET_KEY": GOOD_KEY,
+            "ALLOWED_HOSTS": "motcua.hue.gov.vn, dichvucong.hue.gov.vn",
+            "MEDIA_ROOT": "/srv/motcua/media",
+            "STATIC_ROOT": "/srv/motcua/static",
+        },
+        "ALLOWED_HOSTS",
+        "MEDIA_ROOT",
+        "STATIC_ROOT",
+    )
+    assert got == {
+        "ALLOWED_HOSTS": ["motcua.hue.gov.vn", "dichvucong.hue.gov.vn"],
+        "MEDIA_ROOT": "/srv/motcua/media",
+        "STATIC_ROOT": "/srv/motcua/static",
+    }
 
 
 def test_email_host_variables_configure_smtp():
-    got = values({"SECRET_KEY": GOOD_KEY, "EMAIL_HOST": "mail.hue.gov.vn", "EMAIL_PORT": "587",
-                  "EMAIL_USE_TLS": "yes"}, "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS")
-    assert got == {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "mail.hue.gov.vn",
-                   "EMAIL_PORT": 587, "EMAIL_USE_TLS": True}
+    got = values(
+        {
+            "SECRET_KEY": GOOD_KEY,
+            "EMAIL_HOST": "mail.hue.gov.vn",
+            "EMAIL_PORT": "587",
+            "EMAIL_USE_TLS": "yes",
+        },
+        "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_USE_TLS",
+    )
+    assert got == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.hue.gov.vn",
+        "EMAIL_PORT": 587,
+        "EMAIL_USE_TLS": True,
+    }
 
 
 def test_email_url_is_parsed():
     parsed = parse_email_url("smtp://motcua%40hue.gov.vn:s%C3%AAcret@mail.hue.gov.vn:587/?tls=1")
     assert parsed["EMAIL_HOST_USER"] == "motcua@hue.gov.vn"
     assert parsed["EMAIL_HOST_PASSWORD"] == "sêcret"
-    assert (parsed["EMAIL_HOST"], parsed["EMAIL_PORT"], parsed["EMAIL_USE_TLS"]) == ("mail.hue.gov.vn", 587, True)
+    assert (parsed["EMAIL_HOST"], parsed["EMAIL_PORT"], parsed["EMAIL_USE_TLS"]) == (
+        "mail.hue.gov.vn",
+        587,
+        True,
+    )
     assert parse_email_url("smtps://mail.example")["EMAIL_PORT"] == 465
 
 

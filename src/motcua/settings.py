@@ -22,7 +22,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("MOTCUA_HOME", Path.cwd())).resolve()
 VAR_DIR = BASE_DIR / "var"
 
-INSECURE_DEFAULT_SECRET_KEY = "motcua-insecure-development-key-do-not-use-in-production"
+INSECURE_DEFAULT_SECRET_KEY = "motcua-insecure-development-key-do-not-use-in-production"  # noqa: S105 (refused in production)
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off", ""}
 

@@ -14,11 +14,19 @@ from tests.factories import UserFactory
 def test_admin_refuses_duplicate_username_in_vietnamese(admin_client, db):
     UserFactory(username="canbo.trung")
     before = get_user_model().objects.count()
-    response = admin_client.post("/quan-tri/accounts/user/add/", {
-        "username": "canbo.trung", "password1": "Mot-mat-khau-rat-dai-2026", "password2": "Mot-mat-khau-rat-dai-2026",
-        "usable_password": "true", "full_name": "Trùng Tên", "email": "x@example.org",
-        "role_assignments-TOTAL_FORMS": "0", "role_assignments-INITIAL_FORMS": "0",
-    })
+    response = admin_client.post(
+        "/quan-tri/accounts/user/add/",
+        {
+            "username": "canbo.trung",
+            "password1": "Mot-mat-khau-rat-dai-2026",
+            "password2": "Mot-mat-khau-rat-dai-2026",
+            "usable_password": "true",
+            "full_name": "Trùng Tên",
+            "email": "x@example.org",
+            "role_assignments-TOTAL_FORMS": "0",
+            "role_assignments-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 200
     assert "Tên đăng nhập đã được sử dụng" in response.content.decode()
     assert get_user_model().objects.count() == before

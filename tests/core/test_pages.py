@@ -75,7 +75,12 @@ def test_production_static_pipeline_serves_the_stylesheet(tmp_path):
     import subprocess
     import sys
 
-    env = {**os.environ, "MOTCUA_HOME": str(tmp_path), "SECRET_KEY": "s" * 40, "STATIC_ROOT": str(tmp_path / "st")}
+    env = {
+        **os.environ,
+        "MOTCUA_HOME": str(tmp_path),
+        "SECRET_KEY": "s" * 40,
+        "STATIC_ROOT": str(tmp_path / "st"),
+    }
     env.pop("MOTCUA_TESTING", None)
     env.pop("DATABASE_URL", None)
     script = (

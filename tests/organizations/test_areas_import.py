@@ -21,10 +21,13 @@ def write(tmp_path, text, name="dvhc.csv"):
 
 
 def test_gso_csv_import_creates_provinces_and_communes(db, tmp_path):
-    path = write(tmp_path, GSO_HEADER
-                 + "Thành phố Huế,46,Phường Thuận Hóa,19786,Phường\n"
-                 + "Thành phố Huế,46,Xã Phú Vang,19942,Xã\n"
-                 + "Thành phố Hà Nội,01,Phường Hoàn Kiếm,00070,Phường\n")
+    path = write(
+        tmp_path,
+        GSO_HEADER
+        + "Thành phố Huế,46,Phường Thuận Hóa,19786,Phường\n"
+        + "Thành phố Huế,46,Xã Phú Vang,19942,Xã\n"
+        + "Thành phố Hà Nội,01,Phường Hoàn Kiếm,00070,Phường\n",
+    )
     result = import_areas(path, "gso-csv")
     assert (result.created, result.updated) == (5, 0)
     hue = AdministrativeArea.objects.get(code="46")
@@ -41,19 +44,25 @@ def test_reimport_updates_names_and_counts_unchanged_rows(db, tmp_path):
 
 
 def test_headers_without_diacritics_and_district_columns_are_understood(db, tmp_path):
-    path = write(tmp_path, "Tinh Thanh Pho,Ma TP,Quan Huyen,Ma QH,Phuong Xa,Ma PX,Cap\n"
-                           "Tỉnh Thừa Thiên Huế,46,Thành phố Huế,474,Phường Phú Hội,19804,Phường\n")
+    path = write(
+        tmp_path,
+        "Tinh Thanh Pho,Ma TP,Quan Huyen,Ma QH,Phuong Xa,Ma PX,Cap\n"
+        "Tỉnh Thừa Thiên Huế,46,Thành phố Huế,474,Phường Phú Hội,19804,Phường\n",
+    )
     import_areas(path)
     assert AdministrativeArea.objects.get(code="19804").parent.code == "474"
     assert AdministrativeArea.objects.get(code="474").level == AreaLevel.DISTRICT
 
 
 def test_bad_rows_are_reported_with_row_numbers_and_nothing_is_written(db, tmp_path):
-    path = write(tmp_path, GSO_HEADER
-                 + "Thành phố Huế,46,Phường Thuận Hóa,19786,Phường\n"
-                 + "Thành phố Huế,46,Xã Lỗi,19X42,Xã\n"
-                 + "Thành phố Huế,46,,19943,Xã\n"
-                 + "Thành phố Huế,46,Phường Trùng,19786,Phường\n")
+    path = write(
+        tmp_path,
+        GSO_HEADER
+        + "Thành phố Huế,46,Phường Thuận Hóa,19786,Phường\n"
+        + "Thành phố Huế,46,Xã Lỗi,19X42,Xã\n"
+        + "Thành phố Huế,46,,19943,Xã\n"
+        + "Thành phố Huế,46,Phường Trùng,19786,Phường\n",
+    )
     with pytest.raises(AreaImportError) as info:
         import_areas(path)
     text = "\n".join(info.value.errors)
@@ -70,8 +79,14 @@ def test_missing_columns_are_reported(db, tmp_path):
 
 
 def test_vietnam_provinces_json_format_is_read(db, tmp_path):
-    data = [{"name": "Thành phố Huế", "code": 46, "division_type": "thành phố trung ương",
-             "wards": [{"name": "Phường Thuận Hóa", "code": 19786, "division_type": "phường"}]}]
+    data = [
+        {
+            "name": "Thành phố Huế",
+            "code": 46,
+            "division_type": "thành phố trung ương",
+            "wards": [{"name": "Phường Thuận Hóa", "code": 19786, "division_type": "phường"}],
+        }
+    ]
     path = write(tmp_path, json.dumps(data, ensure_ascii=False), "nested.json")
     import_areas(path, "vietnam-provinces-json")
     assert AdministrativeArea.objects.get(code="19786").parent.code == "46"

@@ -111,8 +111,15 @@ def test_superuser_sees_every_unit(admin_user, commune_a, commune_b):
 @pytest.mark.django_db
 def test_default_roles_exist_as_editable_groups():
     codes = set(Role.objects.values_list("code", flat=True))
-    assert codes == {"receiving_officer", "specialist", "division_head", "agency_leader", "center_director",
-                     "system_admin", "inspector"}
+    assert codes == {
+        "receiving_officer",
+        "specialist",
+        "division_head",
+        "agency_leader",
+        "center_director",
+        "system_admin",
+        "inspector",
+    }
     inspector = Role.objects.get(code="inspector")
     perms = set(inspector.group.permissions.values_list("codename", flat=True))
     assert perms == {"view_unit_data", "view_unit"}, "the inspector is read-only"

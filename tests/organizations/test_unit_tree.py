@@ -17,8 +17,18 @@ def test_well_formed_agency_codes_are_accepted(code):
 
 @pytest.mark.parametrize(
     "code",
-    ["", "H12", "000.00.12.h12", "00.00.12.H12", "000.00.12.H1", "000.00.12.12H", "000-00-12-H12",
-     "000.00.12.H12.1", "000.0A.12.H12", " 000.00.12.H12x"],
+    [
+        "",
+        "H12",
+        "000.00.12.h12",
+        "00.00.12.H12",
+        "000.00.12.H1",
+        "000.00.12.12H",
+        "000-00-12-H12",
+        "000.00.12.H12.1",
+        "000.0A.12.H12",
+        " 000.00.12.H12x",
+    ],
 )
 def test_malformed_agency_codes_are_refused_in_vietnamese(code):
     with pytest.raises(ValidationError) as info:

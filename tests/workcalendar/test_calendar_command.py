@@ -63,7 +63,10 @@ def test_due_uses_the_office_hours_of_the_receiving_unit():
         (["--received", "2026-02-13T09:00", "--limit", "5000"], "bất hợp lý"),
         (["--received", "13/02/2026", "--limit", "5"], "không phải thời điểm ISO 8601"),
         (["--received", "2041-02-13T09:00", "--limit", "5"], "ngoài phạm vi"),
-        (["--received", "2026-02-13T09:00", "--limit", "5", "--unit-code", "000.00.99.H99"], "Không có đơn vị"),
+        (
+            ["--received", "2026-02-13T09:00", "--limit", "5", "--unit-code", "000.00.99.H99"],
+            "Không có đơn vị",
+        ),
     ],
 )
 def test_due_refuses_bad_input_in_vietnamese(args, message):
@@ -77,5 +80,7 @@ def test_days_lists_non_working_weekdays_and_working_weekends_with_reasons():
     assert "  27/04/2026 Thứ Hai  nghỉ     Nghỉ bù Giỗ Tổ Hùng Vương (26/04/2026 là Chủ nhật)" in lines
     assert "  22/08/2026 Thứ Bảy  làm việc Làm bù cho ngày 31/08/2026" in lines
     weekend = lines.index("Ngày cuối tuần làm việc (làm bù) năm 2026:")
-    assert lines[weekend + 1:] == ["  10/01/2026 Thứ Bảy  làm việc Làm bù cho ngày 02/01/2026",
-                                   "  22/08/2026 Thứ Bảy  làm việc Làm bù cho ngày 31/08/2026"]
+    assert lines[weekend + 1 :] == [
+        "  10/01/2026 Thứ Bảy  làm việc Làm bù cho ngày 02/01/2026",
+        "  22/08/2026 Thứ Bảy  làm việc Làm bù cho ngày 31/08/2026",
+    ]

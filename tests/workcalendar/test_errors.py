@@ -89,17 +89,13 @@ def test_naive_datetimes_are_refused(cal, call):
         pytest.param(lambda c: due_at(c, datetime(2041, 5, 1, 9, tzinfo=TZ), TimeLimit(1)), id="due_at"),
         pytest.param(lambda c: c.add_working_days(date(2041, 5, 1), 1), id="add_working_days"),
         pytest.param(
-            lambda c: bulk_due_working_days(
-                c, np.array(["2041-05-01T02:00"], "datetime64[s]"), np.array([1])
-            ),
+            lambda c: bulk_due_working_days(c, np.array(["2041-05-01T02:00"], "datetime64[s]"), np.array([1])),
             id="bulk",
         ),
     ],
 )
 def test_years_outside_the_range_are_refused(cal, call):
-    with pytest.raises(
-        CalendarError, match="Năm 2041 nằm ngoài phạm vi lịch làm việc được hỗ trợ \\(2015–2035\\)"
-    ):
+    with pytest.raises(CalendarError, match="Năm 2041 nằm ngoài phạm vi lịch làm việc được hỗ trợ \\(2015–2035\\)"):
         call(cal)
 
 

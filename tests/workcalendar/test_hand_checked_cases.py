@@ -204,9 +204,7 @@ def test_effective_receipt(cal, received, expected):
 
 
 def test_working_time_between_one_full_day(cal):
-    assert working_time_between(cal, t(2026, 3, 2, 9, 30), t(2026, 3, 3, 9, 30)) == timedelta(
-        hours=7, minutes=30
-    )
+    assert working_time_between(cal, t(2026, 3, 2, 9, 30), t(2026, 3, 3, 9, 30)) == timedelta(hours=7, minutes=30)
 
 
 def test_working_time_between_skips_tet(cal):
@@ -258,12 +256,8 @@ RECEIVED = t(2026, 3, 2, 9)  # Mon; 5 working days → Mon 09/03/2026 17:00 with
             t(2026, 3, 10, 10),
             id="pause_adds_2h30_across_lunch",
         ),
-        pytest.param(
-            SupplementPolicy.RESTART, [Supplement(t(2026, 3, 3, 10))], None, id="restart_pending_is_none"
-        ),
-        pytest.param(
-            SupplementPolicy.PAUSE, [Supplement(t(2026, 3, 3, 10))], None, id="pause_pending_is_none"
-        ),
+        pytest.param(SupplementPolicy.RESTART, [Supplement(t(2026, 3, 3, 10))], None, id="restart_pending_is_none"),
+        pytest.param(SupplementPolicy.PAUSE, [Supplement(t(2026, 3, 3, 10))], None, id="pause_pending_is_none"),
     ],
 )
 def test_supplements(cal, policy, supplements, expected):
@@ -280,9 +274,7 @@ DUE_MON_23_02 = t(2026, 2, 23, 17)
     [
         pytest.param(t(2026, 2, 26, 16), DUE_FRI_27_02, True, id="asked_previous_working_day_allowed"),
         pytest.param(t(2026, 2, 27, 8), DUE_FRI_27_02, False, id="asked_on_due_day_refused"),
-        pytest.param(
-            t(2026, 2, 26, 17, 30), DUE_FRI_27_02, False, id="asked_evening_before_counts_next_day_refused"
-        ),
+        pytest.param(t(2026, 2, 26, 17, 30), DUE_FRI_27_02, False, id="asked_evening_before_counts_next_day_refused"),
         pytest.param(t(2026, 2, 13, 10), DUE_MON_23_02, True, id="friday_before_tet_is_previous_working_day"),
         pytest.param(t(2026, 2, 14, 10), DUE_MON_23_02, False, id="asked_during_tet_refused"),
         pytest.param(t(2026, 3, 1, 10), t(2026, 3, 3, 17), True, id="asked_sunday_counts_monday_allowed"),
@@ -374,9 +366,9 @@ def test_table_worked_row_beats_package_holiday():
 
 def test_table_adds_day_the_package_lacks():
     assert WorkCalendar().is_working_day(date(2026, 1, 2))  # package alone: Fri 02/01/2026 is worked
-    assert not WorkCalendar(
-        [DayRule(date(2026, 1, 2), DayKind.OFF, "Nghỉ hoán đổi", "12729")]
-    ).is_working_day(date(2026, 1, 2))
+    assert not WorkCalendar([DayRule(date(2026, 1, 2), DayKind.OFF, "Nghỉ hoán đổi", "12729")]).is_working_day(
+        date(2026, 1, 2)
+    )
 
 
 @pytest.mark.parametrize(
@@ -420,8 +412,6 @@ def test_explain_pending_supplement_has_no_date(cal):
 
 
 def test_explain_restart_cites_decree_61(cal):
-    lines = explain(
-        cal, RECEIVED, TimeLimit(5), supplements=[Supplement(t(2026, 3, 3, 10), t(2026, 3, 5, 10))]
-    )
+    lines = explain(cal, RECEIVED, TimeLimit(5), supplements=[Supplement(t(2026, 3, 3, 10), t(2026, 3, 5, 10))])
     assert any("tính lại từ đầu (Nghị định 61/2018, Điều 19 khoản 4)" in line for line in lines)
     assert lines[-1] == "Hạn trả kết quả: 17:00 ngày 12/03/2026"

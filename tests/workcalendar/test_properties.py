@@ -66,9 +66,7 @@ def test_more_time_never_gives_an_earlier_due(received, a, b, unit):
 
 
 @SETTINGS
-@given(
-    first=moments, later_by=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=20)), value=small
-)
+@given(first=moments, later_by=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=20)), value=small)
 def test_later_receipt_never_gives_an_earlier_due(first, later_by, value):
     for unit in LimitUnit:
         limit = TimeLimit(value, unit)

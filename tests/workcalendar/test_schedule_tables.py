@@ -32,10 +32,15 @@ def test_seeded_calendar_gives_the_tet_2026_example():
 def test_next_years_schedule_added_in_the_admin_takes_effect_without_restart(admin_client):
     before = due_at(calendar_for(), vn(2027, 3, 3, 9, 0), TimeLimit(1, LimitUnit.WORKING_DAYS))
     assert before == vn(2027, 3, 4, 17, 0)
-    response = admin_client.post("/quan-tri/workcalendar/scheduleday/add/", {
-        "day": "04/03/2027", "kind": "off", "reason": "Ngày nghỉ thử nghiệm",
-        "legal_reference": "Công văn giả định số 1/VPCP-KGVX",
-    })
+    response = admin_client.post(
+        "/quan-tri/workcalendar/scheduleday/add/",
+        {
+            "day": "04/03/2027",
+            "kind": "off",
+            "reason": "Ngày nghỉ thử nghiệm",
+            "legal_reference": "Công văn giả định số 1/VPCP-KGVX",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ScheduleDay.objects.get(day=date(2027, 3, 4)).kind == "off", "dd/mm/yyyy is read day first"
     after = due_at(calendar_for(), vn(2027, 3, 3, 9, 0), TimeLimit(1, LimitUnit.WORKING_DAYS))
@@ -53,9 +58,14 @@ def test_a_day_cannot_be_both_off_and_worked():
 
 def test_admin_refuses_contradictory_row_and_saves_nothing(admin_client):
     count = ScheduleDay.objects.count()
-    response = admin_client.post("/quan-tri/workcalendar/scheduleday/add/", {
-        "day": "02/01/2026", "kind": "worked", "reason": "Nhập nhầm",
-    })
+    response = admin_client.post(
+        "/quan-tri/workcalendar/scheduleday/add/",
+        {
+            "day": "02/01/2026",
+            "kind": "worked",
+            "reason": "Nhập nhầm",
+        },
+    )
     assert response.status_code == 200
     assert "không thể vừa nghỉ vừa làm bù" in response.content.decode()
     assert ScheduleDay.objects.count() == count
@@ -80,8 +90,9 @@ def test_makeup_saturday_switch_is_a_versioned_policy():
     calendar, policy = calendar_on(received.date())
     assert policy.makeup_saturdays_count is True
     assert due_at(calendar, received, one_day) == vn(2026, 8, 22, 17, 0)
-    CalendarPolicy.objects.create(effective_from=date(2026, 7, 1), makeup_saturdays_count=False,
-                                  legal_reference="Quyết định thử nghiệm")
+    CalendarPolicy.objects.create(
+        effective_from=date(2026, 7, 1), makeup_saturdays_count=False, legal_reference="Quyết định thử nghiệm"
+    )
     calendar, policy = calendar_on(received.date())
     assert policy.makeup_saturdays_count is False
     assert due_at(calendar, received, one_day) == vn(2026, 8, 24, 17, 0)

@@ -30,6 +30,9 @@ class LockoutModelBackend(ModelBackend):
 
         return Permission.objects.filter(
             Q(group__user=user_obj)
-            | Q(group__role__grants_admin=True, group__role__assignments__user=user_obj,
-                group__role__assignments__active=True)
+            | Q(
+                group__role__grants_admin=True,
+                group__role__assignments__user=user_obj,
+                group__role__assignments__active=True,
+            )
         ).distinct()

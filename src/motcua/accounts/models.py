@@ -38,3 +38,6 @@ class LoginFailure(models.Model):
         verbose_name = "đăng nhập sai"
         verbose_name_plural = "đăng nhập sai"
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%d/%m/%Y %H:%M}"

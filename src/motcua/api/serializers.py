@@ -9,6 +9,18 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "short_name", "kind", "kind_label", "parent", "agency_code", "area_code",
-                  "address", "phone", "email", "active"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "kind_label",
+            "parent",
+            "agency_code",
+            "area_code",
+            "address",
+            "phone",
+            "email",
+            "active",
+        ]
         read_only_fields = fields

@@ -150,15 +150,31 @@ def read_vietnam_provinces_json(path: Path) -> list[AreaRow]:
     for p_index, province in enumerate(data, start=1):
         try:
             p_code = str(province["code"]).zfill(2)
-            rows.append(AreaRow(p_code, province["name"], AreaLevel.PROVINCE,
-                                province.get("division_type", ""), None, p_index))
+            rows.append(
+                AreaRow(
+                    p_code,
+                    province["name"],
+                    AreaLevel.PROVINCE,
+                    province.get("division_type", ""),
+                    None,
+                    p_index,
+                )
+            )
             for ward in province.get("wards", []):
                 w_code = str(ward["code"]).zfill(5)
                 if w_code in seen:
                     errors.append(f"Tỉnh thứ {p_index}: mã xã {w_code} bị trùng.")
                 seen.add(w_code)
-                rows.append(AreaRow(w_code, ward["name"], AreaLevel.COMMUNE, ward.get("division_type", ""),
-                                    p_code, p_index))
+                rows.append(
+                    AreaRow(
+                        w_code,
+                        ward["name"],
+                        AreaLevel.COMMUNE,
+                        ward.get("division_type", ""),
+                        p_code,
+                        p_index,
+                    )
+                )
         except (KeyError, TypeError):
             errors.append(f"Tỉnh thứ {p_index}: thiếu trường code/name.")
     if errors:
@@ -181,13 +197,23 @@ def import_areas(path: Path, fmt: str = "gso-csv") -> ImportResult:
             parent = existing.get(row.parent_code) if row.parent_code else None
             area = existing.get(row.code)
             if area is None:
-                area = AdministrativeArea.objects.create(code=row.code, name=row.name, level=row.level,
-                                                         division_type=row.division_type, parent=parent)
+                area = AdministrativeArea.objects.create(
+                    code=row.code,
+                    name=row.name,
+                    level=row.level,
+                    division_type=row.division_type,
+                    parent=parent,
+                )
                 existing[row.code] = area
                 created += 1
                 continue
-            changes = {"name": row.name, "level": row.level, "division_type": row.division_type,
-                       "parent_id": parent.pk if parent else None, "active": True}
+            changes = {
+                "name": row.name,
+                "level": row.level,
+                "division_type": row.division_type,
+                "parent_id": parent.pk if parent else None,
+                "active": True,
+            }
             if any(getattr(area, key) != value for key, value in changes.items()):
                 for key, value in changes.items():
                     setattr(area, key, value)

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from motcua.organizations.models import AdministrativeArea, AreaLevel, Role, RoleAssignment, Unit, UnitKind
 
-DEMO_PASSWORD = "motcua-demo-2026"
+DEMO_PASSWORD = "motcua-demo-2026"  # noqa: S105 (published demo password, demo data only)
 
 PROVINCE_AREA = ("46", "Thành phố Huế", "thành phố trung ương")
 COMMUNE_AREAS = [
@@ -38,21 +38,42 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("quantri", "Nguyễn Văn Quản", "system_admin", "000.00.00.H57", "quản trị hệ thống toàn thành phố"),
-    DemoAccount("motcua.tinh", "Trần Thị Tiếp", "receiving_officer", "000.00.01.H57",
-                "cán bộ một cửa, Trung tâm PVHCC thành phố"),
-    DemoAccount("motcua.thuanhoa", "Lê Thị Hòa", "receiving_officer", "000.01.41.H57",
-                "cán bộ một cửa, Trung tâm PVHCC phường Thuận Hóa"),
-    DemoAccount("motcua.phuvang", "Phạm Văn Vang", "receiving_officer", "000.01.44.H57",
-                "cán bộ một cửa, Trung tâm PVHCC xã Phú Vang"),
-    DemoAccount("chuyenvien.tuphap", "Hoàng Minh Pháp", "specialist", "000.01.10.H57",
-                "chuyên viên, Phòng Hành chính tư pháp — Sở Tư pháp"),
+    DemoAccount(
+        "motcua.tinh",
+        "Trần Thị Tiếp",
+        "receiving_officer",
+        "000.00.01.H57",
+        "cán bộ một cửa, Trung tâm PVHCC thành phố",
+    ),
+    DemoAccount(
+        "motcua.thuanhoa",
+        "Lê Thị Hòa",
+        "receiving_officer",
+        "000.01.41.H57",
+        "cán bộ một cửa, Trung tâm PVHCC phường Thuận Hóa",
+    ),
+    DemoAccount(
+        "motcua.phuvang",
+        "Phạm Văn Vang",
+        "receiving_officer",
+        "000.01.44.H57",
+        "cán bộ một cửa, Trung tâm PVHCC xã Phú Vang",
+    ),
+    DemoAccount(
+        "chuyenvien.tuphap",
+        "Hoàng Minh Pháp",
+        "specialist",
+        "000.01.10.H57",
+        "chuyên viên, Phòng Hành chính tư pháp — Sở Tư pháp",
+    ),
     DemoAccount("lanhdao.tuphap", "Võ Thị Lan", "agency_leader", "000.00.10.H57", "lãnh đạo Sở Tư pháp"),
     DemoAccount("thanhtra", "Đặng Văn Tra", "inspector", "000.00.00.H57", "thanh tra, chỉ xem, toàn thành phố"),
 ]
 
 
-def _unit(name: str, kind: str, code: str, parent: Unit | None, area: AdministrativeArea | None = None,
-          **extra: str) -> Unit:
+def _unit(
+    name: str, kind: str, code: str, parent: Unit | None, area: AdministrativeArea | None = None, **extra: str
+) -> Unit:
     unit = Unit(name=name, kind=kind, agency_code=code, parent=parent, area=area, **extra)
     unit.save()
     return unit
@@ -65,14 +86,28 @@ def load_demo() -> list[DemoAccount]:
         code=PROVINCE_AREA[0], name=PROVINCE_AREA[1], level=AreaLevel.PROVINCE, division_type=PROVINCE_AREA[2]
     )
     communes = {
-        code: AdministrativeArea.objects.create(code=code, name=name, level=AreaLevel.COMMUNE, division_type=kind,
-                                                parent=province_area)
+        code: AdministrativeArea.objects.create(
+            code=code, name=name, level=AreaLevel.COMMUNE, division_type=kind, parent=province_area
+        )
         for code, name, kind in COMMUNE_AREAS
     }
-    ubnd = _unit("Ủy ban nhân dân thành phố Huế", UnitKind.PROVINCE_COMMITTEE, "000.00.00.H57", None, province_area,
-                 address="16 Lê Lợi, phường Thuận Hóa, thành phố Huế")
-    _unit("Trung tâm Phục vụ hành chính công thành phố Huế", UnitKind.PROVINCIAL_CENTER, "000.00.01.H57", ubnd,
-          province_area, short_name="TT PVHCC thành phố", address="01 Lê Lai, phường Thuận Hóa, thành phố Huế")
+    ubnd = _unit(
+        "Ủy ban nhân dân thành phố Huế",
+        UnitKind.PROVINCE_COMMITTEE,
+        "000.00.00.H57",
+        None,
+        province_area,
+        address="16 Lê Lợi, phường Thuận Hóa, thành phố Huế",
+    )
+    _unit(
+        "Trung tâm Phục vụ hành chính công thành phố Huế",
+        UnitKind.PROVINCIAL_CENTER,
+        "000.00.01.H57",
+        ubnd,
+        province_area,
+        short_name="TT PVHCC thành phố",
+        address="01 Lê Lai, phường Thuận Hóa, thành phố Huế",
+    )
     tu_phap = _unit("Sở Tư pháp", UnitKind.DEPARTMENT, "000.00.10.H57", ubnd, province_area)
     _unit("Phòng Hành chính tư pháp", UnitKind.DIVISION, "000.01.10.H57", tu_phap)
     _unit("Phòng Bổ trợ tư pháp", UnitKind.DIVISION, "000.02.10.H57", tu_phap)
@@ -82,10 +117,20 @@ def load_demo() -> list[DemoAccount]:
     _unit("Sở Tài chính", UnitKind.DEPARTMENT, "000.00.06.H57", ubnd, province_area)
     for number, (code, name, division_type) in enumerate(COMMUNE_AREAS, start=41):
         place = name[0].lower() + name[1:]  # "Phường Thuận Hóa" -> "phường Thuận Hóa"
-        committee = _unit(f"Ủy ban nhân dân {place}", UnitKind.COMMUNE_COMMITTEE, f"000.00.{number}.H57", ubnd,
-                          communes[code])
-        _unit(f"Trung tâm Phục vụ hành chính công {place}", UnitKind.COMMUNE_CENTER, f"000.01.{number}.H57",
-              committee, communes[code])
+        committee = _unit(
+            f"Ủy ban nhân dân {place}",
+            UnitKind.COMMUNE_COMMITTEE,
+            f"000.00.{number}.H57",
+            ubnd,
+            communes[code],
+        )
+        _unit(
+            f"Trung tâm Phục vụ hành chính công {place}",
+            UnitKind.COMMUNE_CENTER,
+            f"000.01.{number}.H57",
+            committee,
+            communes[code],
+        )
         _unit("Phòng Văn hóa - Xã hội", UnitKind.DIVISION, f"000.02.{number}.H57", committee)
         economy = "Phòng Kinh tế" if division_type == "xã" else "Phòng Kinh tế, Hạ tầng và Đô thị"
         _unit(economy, UnitKind.DIVISION, f"000.03.{number}.H57", committee)
@@ -93,10 +138,16 @@ def load_demo() -> list[DemoAccount]:
     User = get_user_model()
     roles = {role.code: role for role in Role.objects.all()}
     for account in DEMO_ACCOUNTS:
-        user = User.objects.create_user(account.username, password=DEMO_PASSWORD, full_name=account.full_name,
-                                        email=f"{account.username}@demo.motcua.local")
-        RoleAssignment.objects.create(user=user, role=roles[account.role],
-                                      unit=Unit.objects.get(agency_code=account.unit_code))
-    User.objects.create_superuser("admin", email="admin@demo.motcua.local", password=DEMO_PASSWORD,
-                                  full_name="Quản trị viên cấp cao")
+        user = User.objects.create_user(
+            account.username,
+            password=DEMO_PASSWORD,
+            full_name=account.full_name,
+            email=f"{account.username}@demo.motcua.local",
+        )
+        RoleAssignment.objects.create(
+            user=user, role=roles[account.role], unit=Unit.objects.get(agency_code=account.unit_code)
+        )
+    User.objects.create_superuser(
+        "admin", email="admin@demo.motcua.local", password=DEMO_PASSWORD, full_name="Quản trị viên cấp cao"
+    )
     return DEMO_ACCOUNTS

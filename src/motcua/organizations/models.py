@@ -31,8 +31,9 @@ class AdministrativeArea(models.Model):
     name = models.CharField("tên", max_length=200)
     level = models.CharField("cấp", max_length=10, choices=AreaLevel.choices)
     division_type = models.CharField("loại", max_length=60, blank=True, help_text="Ví dụ: tỉnh, phường, xã, đặc khu")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name="thuộc")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="thuộc"
+    )
     active = models.BooleanField("còn hiệu lực", default=True)
 
     class Meta:
@@ -75,8 +76,13 @@ ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
 }
 
 # Kinds whose staff receive dossiers at a counter (Bộ phận Một cửa).
-RECEIVING_KINDS = {UnitKind.PROVINCIAL_CENTER, UnitKind.COMMUNE_CENTER, UnitKind.DEPARTMENT,
-                   UnitKind.COMMUNE_COMMITTEE, UnitKind.DISTRICT_COMMITTEE}
+RECEIVING_KINDS = {
+    UnitKind.PROVINCIAL_CENTER,
+    UnitKind.COMMUNE_CENTER,
+    UnitKind.DEPARTMENT,
+    UnitKind.COMMUNE_COMMITTEE,
+    UnitKind.DISTRICT_COMMITTEE,
+}
 
 
 class UnitQuerySet(models.QuerySet["Unit"]):
@@ -94,21 +100,43 @@ class Unit(models.Model):
     name = models.CharField("tên đơn vị", max_length=255)
     short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
     kind = models.CharField("loại đơn vị", max_length=32, choices=UnitKind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name="đơn vị cấp trên")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="đơn vị cấp trên",
+    )
     agency_code = models.CharField(
-        "mã định danh", max_length=20, unique=True, null=True, blank=True,
+        "mã định danh",
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
         help_text="Theo QCVN 102:2016/BTTTT, ví dụ 000.00.12.H12. Bắt buộc với đơn vị tiếp nhận hồ sơ.",
         error_messages={"unique": "Mã định danh này đã được dùng cho một đơn vị khác."},
     )
-    area = models.ForeignKey(AdministrativeArea, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="units", verbose_name="địa bàn")
+    area = models.ForeignKey(
+        AdministrativeArea,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name="địa bàn",
+    )
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     phone = models.CharField("điện thoại", max_length=30, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
-    office_hours = models.ForeignKey("workcalendar.OfficeHoursProfile", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="units", verbose_name="giờ làm việc",
-                                     help_text="Để trống: giờ hành chính mặc định 07:30–11:30, 13:30–17:00.")
+    office_hours = models.ForeignKey(
+        "workcalendar.OfficeHoursProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="units",
+        verbose_name="giờ làm việc",
+        help_text="Để trống: giờ hành chính mặc định 07:30–11:30, 13:30–17:00.",
+    )
     active = models.BooleanField("đang hoạt động", default=True)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
@@ -171,7 +199,7 @@ class Unit(models.Model):
                 self.path = new_path
                 if old_path:
                     for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                        Unit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+                        Unit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -200,8 +228,9 @@ class Role(models.Model):
     name = models.CharField("tên vai trò", max_length=100)
     description = models.TextField("mô tả", blank=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="role", verbose_name="nhóm quyền")
-    default_scope = models.CharField("phạm vi mặc định", max_length=10, choices=RoleScope.choices,
-                                     default=RoleScope.UNIT)
+    default_scope = models.CharField(
+        "phạm vi mặc định", max_length=10, choices=RoleScope.choices, default=RoleScope.UNIT
+    )
     grants_admin = models.BooleanField("được vào trang quản trị", default=False)
     applied_defaults = models.JSONField(default=list, editable=False)
 
@@ -217,12 +246,21 @@ class Role(models.Model):
 class RoleAssignment(models.Model):
     """A user holds a role in a unit (and, if the scope says so, in every unit below it)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments",
-                             verbose_name="cán bộ")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name="cán bộ",
+    )
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments", verbose_name="vai trò")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="role_assignments", verbose_name="đơn vị")
-    scope = models.CharField("phạm vi", max_length=10, choices=RoleScope.choices, blank=True,
-                             help_text="Để trống để dùng phạm vi mặc định của vai trò.")
+    scope = models.CharField(
+        "phạm vi",
+        max_length=10,
+        choices=RoleScope.choices,
+        blank=True,
+        help_text="Để trống để dùng phạm vi mặc định của vai trò.",
+    )
     active = models.BooleanField("còn hiệu lực", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -230,8 +268,11 @@ class RoleAssignment(models.Model):
         verbose_name = "phân công vai trò"
         verbose_name_plural = "phân công vai trò"
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "unit"], name="unique_role_per_unit",
-                                    violation_error_message="Cán bộ đã giữ vai trò này tại đơn vị này."),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"],
+                name="unique_role_per_unit",
+                violation_error_message="Cán bộ đã giữ vai trò này tại đơn vị này.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,28 +28,65 @@ class RoleDefinition:
 VIEW = ("organizations.view_unit_data", "organizations.view_unit")
 
 DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
-    RoleDefinition("receiving_officer", "Cán bộ một cửa",
-                   "Hướng dẫn, tiếp nhận hồ sơ, trả kết quả tại Bộ phận Một cửa.", permissions=VIEW),
-    RoleDefinition("specialist", "Chuyên viên", "Thẩm định, xử lý hồ sơ được phân công.", permissions=VIEW),
-    RoleDefinition("division_head", "Trưởng phòng", "Phân công, kiểm tra và trình hồ sơ của phòng.",
-                   scope=RoleScope.SUBTREE, permissions=VIEW),
-    RoleDefinition("agency_leader", "Lãnh đạo cơ quan", "Phê duyệt, ký kết quả giải quyết.",
-                   scope=RoleScope.SUBTREE, permissions=VIEW),
-    RoleDefinition("center_director", "Giám đốc Trung tâm Phục vụ hành chính công",
-                   "Điều hành Bộ phận Một cửa, theo dõi tiến độ.", scope=RoleScope.SUBTREE, permissions=VIEW),
-    RoleDefinition("inspector", "Thanh tra, giám sát", "Chỉ xem, không được thay đổi dữ liệu.",
-                   scope=RoleScope.SUBTREE, permissions=VIEW),
     RoleDefinition(
-        "system_admin", "Quản trị hệ thống", "Quản lý đơn vị, tài khoản, vai trò và cấu hình.",
-        scope=RoleScope.SUBTREE, grants_admin=True,
-        permissions=VIEW + (
-            "organizations.add_unit", "organizations.change_unit",
-            "organizations.view_administrativearea", "organizations.add_administrativearea",
+        "receiving_officer",
+        "Cán bộ một cửa",
+        "Hướng dẫn, tiếp nhận hồ sơ, trả kết quả tại Bộ phận Một cửa.",
+        permissions=VIEW,
+    ),
+    RoleDefinition("specialist", "Chuyên viên", "Thẩm định, xử lý hồ sơ được phân công.", permissions=VIEW),
+    RoleDefinition(
+        "division_head",
+        "Trưởng phòng",
+        "Phân công, kiểm tra và trình hồ sơ của phòng.",
+        scope=RoleScope.SUBTREE,
+        permissions=VIEW,
+    ),
+    RoleDefinition(
+        "agency_leader",
+        "Lãnh đạo cơ quan",
+        "Phê duyệt, ký kết quả giải quyết.",
+        scope=RoleScope.SUBTREE,
+        permissions=VIEW,
+    ),
+    RoleDefinition(
+        "center_director",
+        "Giám đốc Trung tâm Phục vụ hành chính công",
+        "Điều hành Bộ phận Một cửa, theo dõi tiến độ.",
+        scope=RoleScope.SUBTREE,
+        permissions=VIEW,
+    ),
+    RoleDefinition(
+        "inspector",
+        "Thanh tra, giám sát",
+        "Chỉ xem, không được thay đổi dữ liệu.",
+        scope=RoleScope.SUBTREE,
+        permissions=VIEW,
+    ),
+    RoleDefinition(
+        "system_admin",
+        "Quản trị hệ thống",
+        "Quản lý đơn vị, tài khoản, vai trò và cấu hình.",
+        scope=RoleScope.SUBTREE,
+        grants_admin=True,
+        permissions=VIEW
+        + (
+            "organizations.add_unit",
+            "organizations.change_unit",
+            "organizations.view_administrativearea",
+            "organizations.add_administrativearea",
             "organizations.change_administrativearea",
-            "organizations.view_role", "organizations.view_roleassignment", "organizations.add_roleassignment",
-            "organizations.change_roleassignment", "organizations.delete_roleassignment",
-            "accounts.view_user", "accounts.add_user", "accounts.change_user",
-            "workcalendar.view_scheduleday", "workcalendar.add_scheduleday", "workcalendar.change_scheduleday",
+            "organizations.view_role",
+            "organizations.view_roleassignment",
+            "organizations.add_roleassignment",
+            "organizations.change_roleassignment",
+            "organizations.delete_roleassignment",
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "workcalendar.view_scheduleday",
+            "workcalendar.add_scheduleday",
+            "workcalendar.change_scheduleday",
             "workcalendar.delete_scheduleday",
         ),
     ),
@@ -74,8 +111,12 @@ def sync_default_roles() -> list[Role]:
         if role is None:
             group, _ = Group.objects.get_or_create(name=definition.name)
             role = Role.objects.create(
-                code=definition.code, name=definition.name, description=definition.description, group=group,
-                default_scope=definition.scope, grants_admin=definition.grants_admin,
+                code=definition.code,
+                name=definition.name,
+                description=definition.description,
+                group=group,
+                default_scope=definition.scope,
+                grants_admin=definition.grants_admin,
             )
         applied = set(role.applied_defaults)
         for dotted in definition.permissions:

@@ -25,5 +25,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_unit_perm(request.user, VIEW_PERM, unit):
         raise PermissionDenied("Bạn không có quyền xem dữ liệu của đơn vị này.")
     children = unit.children.filter(active=True)
-    return render(request, "organizations/unit_detail.html",
-                  {"unit": unit, "children": children, "ancestors": unit.ancestors()})
+    return render(
+        request,
+        "organizations/unit_detail.html",
+        {"unit": unit, "children": children, "ancestors": unit.ancestors()},
+    )

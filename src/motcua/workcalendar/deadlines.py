@@ -295,9 +295,7 @@ def _duration_text(us: int) -> str:
 
 def _skipped(cal: WorkCalendar, first: int, last: int) -> list[str]:
     """Lines for the non-working days with index in [first, last]."""
-    return [
-        f"Không tính: {cal.describe_day(cal.day_at(i))}" for i in range(first, last + 1) if not cal._work[i]
-    ]
+    return [f"Không tính: {cal.describe_day(cal.day_at(i))}" for i in range(first, last + 1) if not cal._work[i]]
 
 
 def _receipt_lines(cal: WorkCalendar, p: HoursProfile, received_at: datetime) -> tuple[list[str], int, int]:
@@ -320,9 +318,7 @@ def _receipt_lines(cal: WorkCalendar, p: HoursProfile, received_at: datetime) ->
     return lines, ei, et
 
 
-def _counting_lines(
-    cal: WorkCalendar, p: HoursProfile, ei: int, et: int, limit: TimeLimit, due: datetime
-) -> list[str]:
+def _counting_lines(cal: WorkCalendar, p: HoursProfile, ei: int, et: int, limit: TimeLimit, due: datetime) -> list[str]:
     di = due.toordinal() - cal._base
     receipt_day = format_date(cal.day_at(ei))
     close = f"{p.hours.closing:%H:%M}"
@@ -338,9 +334,7 @@ def _counting_lines(
                 lines.append(f"Ngày làm việc thứ {n}: {format_date(d)} ({weekday_name(d)}{extra})")
             else:
                 lines.append(f"Không tính: {cal.describe_day(d)}")
-        lines.append(
-            f"Thời hạn kết thúc khi hết giờ làm việc ({close}) của ngày làm việc thứ {n} (Điều 148)."
-        )
+        lines.append(f"Thời hạn kết thúc khi hết giờ làm việc ({close}) của ngày làm việc thứ {n} (Điều 148).")
     elif limit.unit is LimitUnit.WORKING_HOURS:
         lines.append(f"Thời hạn chỉ tính trong giờ làm việc ({p.hours.label()}) của ngày làm việc.")
         due_t = ((due.hour * 60 + due.minute) * 60 + due.second) * 1_000_000 + due.microsecond
@@ -365,9 +359,7 @@ def _counting_lines(
             )
             lines += _skipped(cal, last + 1, di - 1)
     elif et < _CUTOFF_US:
-        lines.append(
-            f"Thủ tục trả trong ngày, nhận trước {SAME_DAY_CUTOFF:%H:%M}: trả kết quả ngay trong ngày."
-        )
+        lines.append(f"Thủ tục trả trong ngày, nhận trước {SAME_DAY_CUTOFF:%H:%M}: trả kết quả ngay trong ngày.")
     else:
         lines.append(
             f"Thủ tục trả trong ngày, nhận từ {SAME_DAY_CUTOFF:%H:%M} trở đi: trả kết quả vào ngày làm việc "

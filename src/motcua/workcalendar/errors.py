@@ -25,9 +25,7 @@ def naive_datetime() -> CalendarError:
 
 
 def year_out_of_range(year: int, years: range) -> CalendarError:
-    return CalendarError(
-        f"Năm {year} nằm ngoài phạm vi lịch làm việc được hỗ trợ ({years.start}–{years.stop - 1})"
-    )
+    return CalendarError(f"Năm {year} nằm ngoài phạm vi lịch làm việc được hỗ trợ ({years.start}–{years.stop - 1})")
 
 
 def result_out_of_range(years: range) -> CalendarError:

@@ -22,14 +22,22 @@ class ScheduleDay(models.Model):
     """One day of a year's Government schedule: an extra day off, or a make-up working day."""
 
     day = models.DateField(
-        "ngày", unique=True,
+        "ngày",
+        unique=True,
         error_messages={"unique": "Ngày này đã có trong lịch (một ngày không thể vừa nghỉ vừa làm bù)."},
     )
-    kind = models.CharField("loại", max_length=10,
-                            choices=[(DayKind.OFF.value, "Ngày nghỉ"), (DayKind.WORKED.value, "Ngày làm bù")])
+    kind = models.CharField(
+        "loại",
+        max_length=10,
+        choices=[(DayKind.OFF.value, "Ngày nghỉ"), (DayKind.WORKED.value, "Ngày làm bù")],
+    )
     reason = models.CharField("lý do", max_length=200, help_text="Ví dụ: Tết Nguyên đán; Làm bù cho ngày 02/01/2026")
-    legal_reference = models.CharField("căn cứ", max_length=200, blank=True,
-                                       help_text="Văn bản công bố, ví dụ: Công văn 12729/VPCP-KGVX ngày 25/12/2025")
+    legal_reference = models.CharField(
+        "căn cứ",
+        max_length=200,
+        blank=True,
+        help_text="Văn bản công bố, ví dụ: Công văn 12729/VPCP-KGVX ngày 25/12/2025",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -42,11 +50,19 @@ class ScheduleDay(models.Model):
 
     def clean(self) -> None:
         if self.day and self.day.year not in DEFAULT_YEARS:
-            raise ValidationError({"day": f"Năm {self.day.year} nằm ngoài phạm vi lịch làm việc được hỗ trợ "
-                                          f"({DEFAULT_YEARS.start}–{DEFAULT_YEARS.stop - 1})."})
+            raise ValidationError(
+                {
+                    "day": f"Năm {self.day.year} nằm ngoài phạm vi lịch làm việc được hỗ trợ "
+                    f"({DEFAULT_YEARS.start}–{DEFAULT_YEARS.stop - 1})."
+                }
+            )
         if self.day and self.kind == DayKind.OFF and self.day.weekday() >= 5:
-            raise ValidationError({"day": f"{self.day:%d/%m/%Y} là ngày cuối tuần, vốn đã là ngày nghỉ. Nếu ngày "
-                                          "lễ rơi vào cuối tuần, hãy nhập ngày nghỉ bù (ngày làm việc kế tiếp)."})
+            raise ValidationError(
+                {
+                    "day": f"{self.day:%d/%m/%Y} là ngày cuối tuần, vốn đã là ngày nghỉ. Nếu ngày "
+                    "lễ rơi vào cuối tuần, hãy nhập ngày nghỉ bù (ngày làm việc kế tiếp)."
+                }
+            )
         if self.day and self.kind:
             # The whole table must still make a consistent calendar with this row in it.
             from motcua.workcalendar.calendar import WorkCalendar
@@ -71,12 +87,16 @@ class CalendarPolicy(models.Model):
     procedure deadlines is not settled by any text read (regulations.md §6.2), hence a switch.
     """
 
-    effective_from = models.DateField("áp dụng từ ngày", unique=True,
-                                      error_messages={"unique": "Đã có chính sách áp dụng từ ngày này."})
+    effective_from = models.DateField(
+        "áp dụng từ ngày", unique=True, error_messages={"unique": "Đã có chính sách áp dụng từ ngày này."}
+    )
     supplement_policy = models.CharField(
-        "khi bổ sung hồ sơ", max_length=10,
-        choices=[(SupplementPolicy.RESTART.value, "Tính lại thời hạn từ đầu khi nhận đủ hồ sơ bổ sung"),
-                 (SupplementPolicy.PAUSE.value, "Tạm dừng: cộng thêm thời gian chờ bổ sung")],
+        "khi bổ sung hồ sơ",
+        max_length=10,
+        choices=[
+            (SupplementPolicy.RESTART.value, "Tính lại thời hạn từ đầu khi nhận đủ hồ sơ bổ sung"),
+            (SupplementPolicy.PAUSE.value, "Tạm dừng: cộng thêm thời gian chờ bổ sung"),
+        ],
         default=SupplementPolicy.RESTART.value,
     )
     makeup_saturdays_count = models.BooleanField("ngày thứ Bảy làm bù được tính là ngày làm việc", default=True)
@@ -101,7 +121,7 @@ def _parse_intervals(value) -> tuple[tuple[time, time], ...]:
             start, end = item
             intervals.append((time.fromisoformat(start), time.fromisoformat(end)))
         except (TypeError, ValueError):
-            raise ValidationError(f"Khoảng giờ “{item}” không hợp lệ; ví dụ đúng: [\"07:30\", \"11:30\"].") from None
+            raise ValidationError(f'Khoảng giờ “{item}” không hợp lệ; ví dụ đúng: ["07:30", "11:30"].') from None
     return tuple(intervals)
 
 
@@ -110,13 +130,16 @@ class OfficeHoursProfile(models.Model):
 
     name = models.CharField("tên", max_length=100, unique=True)
     intervals = models.JSONField(
-        "giờ làm việc các ngày làm việc", default=list,
+        "giờ làm việc các ngày làm việc",
+        default=list,
         help_text='Danh sách khoảng giờ, ví dụ [["07:30", "11:30"], ["13:30", "17:00"]]',
     )
     saturday_reception = models.JSONField(
-        "giờ tiếp nhận sáng thứ Bảy", default=list, blank=True,
+        "giờ tiếp nhận sáng thứ Bảy",
+        default=list,
+        blank=True,
         help_text='Nếu Bộ phận Một cửa mở cửa sáng thứ Bảy, ví dụ [["07:30", "11:30"]]. Hồ sơ nhận trong giờ này '
-                  "được tính là nhận vào đầu ngày làm việc kế tiếp.",
+        "được tính là nhận vào đầu ngày làm việc kế tiếp.",
     )
 
     class Meta:

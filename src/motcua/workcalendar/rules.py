@@ -161,9 +161,7 @@ class OfficeHours:
     Time limits in working hours are counted only inside these intervals.
     """
 
-    intervals: tuple[tuple[time, time], ...] = field(
-        default=((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0)))
-    )
+    intervals: tuple[tuple[time, time], ...] = field(default=((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0))))
 
     def __post_init__(self) -> None:
         intervals = tuple(tuple(pair) for pair in self.intervals)
@@ -182,9 +180,7 @@ class OfficeHours:
                     "(giờ bắt đầu phải trước giờ kết thúc, tính đến giây)"
                 )
             if _seconds(start) < previous_end:
-                raise CalendarError(
-                    "Các khoảng giờ làm việc phải được sắp theo thứ tự và không chồng lấn nhau"
-                )
+                raise CalendarError("Các khoảng giờ làm việc phải được sắp theo thứ tự và không chồng lấn nhau")
             previous_end = _seconds(end)
         object.__setattr__(self, "intervals", intervals)
 

@@ -45,8 +45,11 @@ def policy_on(day: date) -> CalendarPolicy:
     policy = CalendarPolicy.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
     if policy is None:
         # Before any recorded policy: the Decree 61/2018 rule, making up Saturdays counting.
-        return CalendarPolicy(effective_from=date(2018, 6, 21), supplement_policy=SupplementPolicy.RESTART,
-                              makeup_saturdays_count=True)
+        return CalendarPolicy(
+            effective_from=date(2018, 6, 21),
+            supplement_policy=SupplementPolicy.RESTART,
+            makeup_saturdays_count=True,
+        )
     return policy
 
 

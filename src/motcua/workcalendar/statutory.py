@@ -88,9 +88,7 @@ def _load(first_year: int, last_year: int) -> StatutoryDays:
         if day.year not in years:
             continue
         replaced = [d for d, name in swapped_from.items() if format_date(day) in name]
-        worked[day] = (
-            f"Làm bù cho ngày {format_date(replaced[0])}" if replaced else "Ngày làm bù (hoán đổi ngày nghỉ)"
-        )
+        worked[day] = f"Làm bù cho ngày {format_date(replaced[0])}" if replaced else "Ngày làm bù (hoán đổi ngày nghỉ)"
     return StatutoryDays(off=dict(off), worked=worked)
 
 

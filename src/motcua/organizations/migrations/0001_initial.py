@@ -6,88 +6,236 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdministrativeArea',
+            name="AdministrativeArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=200, verbose_name='tên')),
-                ('level', models.CharField(choices=[('province', 'Tỉnh / thành phố trực thuộc trung ương'), ('district', 'Huyện / quận / thị xã (trước 01/07/2025)'), ('commune', 'Xã / phường / đặc khu')], max_length=10, verbose_name='cấp')),
-                ('division_type', models.CharField(blank=True, help_text='Ví dụ: tỉnh, phường, xã, đặc khu', max_length=60, verbose_name='loại')),
-                ('active', models.BooleanField(default=True, verbose_name='còn hiệu lực')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.administrativearea', verbose_name='thuộc')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=200, verbose_name="tên")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh / thành phố trực thuộc trung ương"),
+                            ("district", "Huyện / quận / thị xã (trước 01/07/2025)"),
+                            ("commune", "Xã / phường / đặc khu"),
+                        ],
+                        max_length=10,
+                        verbose_name="cấp",
+                    ),
+                ),
+                (
+                    "division_type",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: tỉnh, phường, xã, đặc khu",
+                        max_length=60,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="còn hiệu lực")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organizations.administrativearea",
+                        verbose_name="thuộc",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị hành chính',
-                'verbose_name_plural': 'danh mục đơn vị hành chính',
-                'ordering': ['code'],
+                "verbose_name": "đơn vị hành chính",
+                "verbose_name_plural": "danh mục đơn vị hành chính",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='mã vai trò')),
-                ('name', models.CharField(max_length=100, verbose_name='tên vai trò')),
-                ('description', models.TextField(blank=True, verbose_name='mô tả')),
-                ('default_scope', models.CharField(choices=[('unit', 'Chỉ đơn vị được giao'), ('subtree', 'Đơn vị được giao và các đơn vị trực thuộc')], default='unit', max_length=10, verbose_name='phạm vi mặc định')),
-                ('grants_admin', models.BooleanField(default=False, verbose_name='được vào trang quản trị')),
-                ('applied_defaults', models.JSONField(default=list, editable=False)),
-                ('group', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='role', to='auth.group', verbose_name='nhóm quyền')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="mã vai trò")),
+                ("name", models.CharField(max_length=100, verbose_name="tên vai trò")),
+                ("description", models.TextField(blank=True, verbose_name="mô tả")),
+                (
+                    "default_scope",
+                    models.CharField(
+                        choices=[
+                            ("unit", "Chỉ đơn vị được giao"),
+                            ("subtree", "Đơn vị được giao và các đơn vị trực thuộc"),
+                        ],
+                        default="unit",
+                        max_length=10,
+                        verbose_name="phạm vi mặc định",
+                    ),
+                ),
+                ("grants_admin", models.BooleanField(default=False, verbose_name="được vào trang quản trị")),
+                ("applied_defaults", models.JSONField(default=list, editable=False)),
+                (
+                    "group",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role",
+                        to="auth.group",
+                        verbose_name="nhóm quyền",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vai trò',
-                'verbose_name_plural': 'vai trò',
-                'ordering': ['name'],
+                "verbose_name": "vai trò",
+                "verbose_name_plural": "vai trò",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='tên đơn vị')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='tên viết tắt')),
-                ('kind', models.CharField(choices=[('province_committee', 'UBND tỉnh / thành phố'), ('department', 'Sở, ban, ngành'), ('provincial_center', 'Trung tâm Phục vụ hành chính công tỉnh'), ('commune_committee', 'UBND xã / phường / đặc khu'), ('commune_center', 'Trung tâm Phục vụ hành chính công xã'), ('division', 'Phòng, ban chuyên môn'), ('external_agency', 'Cơ quan ngành dọc / cơ quan khác'), ('district_committee', 'UBND huyện (trước 01/07/2025)')], max_length=32, verbose_name='loại đơn vị')),
-                ('agency_code', models.CharField(blank=True, error_messages={'unique': 'Mã định danh này đã được dùng cho một đơn vị khác.'}, help_text='Theo QCVN 102:2016/BTTTT, ví dụ 000.00.12.H12. Bắt buộc với đơn vị tiếp nhận hồ sơ.', max_length=20, null=True, unique=True, verbose_name='mã định danh')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='địa chỉ')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='điện thoại')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('active', models.BooleanField(default=True, verbose_name='đang hoạt động')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='units', to='organizations.administrativearea', verbose_name='địa bàn')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.unit', verbose_name='đơn vị cấp trên')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên đơn vị")),
+                ("short_name", models.CharField(blank=True, max_length=100, verbose_name="tên viết tắt")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province_committee", "UBND tỉnh / thành phố"),
+                            ("department", "Sở, ban, ngành"),
+                            ("provincial_center", "Trung tâm Phục vụ hành chính công tỉnh"),
+                            ("commune_committee", "UBND xã / phường / đặc khu"),
+                            ("commune_center", "Trung tâm Phục vụ hành chính công xã"),
+                            ("division", "Phòng, ban chuyên môn"),
+                            ("external_agency", "Cơ quan ngành dọc / cơ quan khác"),
+                            ("district_committee", "UBND huyện (trước 01/07/2025)"),
+                        ],
+                        max_length=32,
+                        verbose_name="loại đơn vị",
+                    ),
+                ),
+                (
+                    "agency_code",
+                    models.CharField(
+                        blank=True,
+                        error_messages={"unique": "Mã định danh này đã được dùng cho một đơn vị khác."},
+                        help_text="Theo QCVN 102:2016/BTTTT, ví dụ 000.00.12.H12. Bắt buộc với đơn vị tiếp nhận hồ sơ.",
+                        max_length=20,
+                        null=True,
+                        unique=True,
+                        verbose_name="mã định danh",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="địa chỉ")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="điện thoại")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử")),
+                ("active", models.BooleanField(default=True, verbose_name="đang hoạt động")),
+                ("path", models.CharField(db_index=True, default="", editable=False, max_length=255)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="organizations.administrativearea",
+                        verbose_name="địa bàn",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organizations.unit",
+                        verbose_name="đơn vị cấp trên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị',
-                'verbose_name_plural': 'đơn vị',
-                'ordering': ['path'],
-                'permissions': [('view_unit_data', 'Xem dữ liệu nghiệp vụ của đơn vị')],
+                "verbose_name": "đơn vị",
+                "verbose_name_plural": "đơn vị",
+                "ordering": ["path"],
+                "permissions": [("view_unit_data", "Xem dữ liệu nghiệp vụ của đơn vị")],
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(blank=True, choices=[('unit', 'Chỉ đơn vị được giao'), ('subtree', 'Đơn vị được giao và các đơn vị trực thuộc')], help_text='Để trống để dùng phạm vi mặc định của vai trò.', max_length=10, verbose_name='phạm vi')),
-                ('active', models.BooleanField(default=True, verbose_name='còn hiệu lực')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='organizations.role', verbose_name='vai trò')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL, verbose_name='cán bộ')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='organizations.unit', verbose_name='đơn vị')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unit", "Chỉ đơn vị được giao"),
+                            ("subtree", "Đơn vị được giao và các đơn vị trực thuộc"),
+                        ],
+                        help_text="Để trống để dùng phạm vi mặc định của vai trò.",
+                        max_length=10,
+                        verbose_name="phạm vi",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="còn hiệu lực")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="organizations.role",
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cán bộ",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role_assignments",
+                        to="organizations.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phân công vai trò',
-                'verbose_name_plural': 'phân công vai trò',
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'unit'), name='unique_role_per_unit', violation_error_message='Cán bộ đã giữ vai trò này tại đơn vị này.')],
+                "verbose_name": "phân công vai trò",
+                "verbose_name_plural": "phân công vai trò",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "role", "unit"),
+                        name="unique_role_per_unit",
+                        violation_error_message="Cán bộ đã giữ vai trò này tại đơn vị này.",
+                    )
+                ],
             },
         ),
     ]

@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('workcalendar', '0002_seed_schedule_2024_2026'),
+        ("organizations", "0001_initial"),
+        ("workcalendar", "0002_seed_schedule_2024_2026"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unit',
-            name='office_hours',
-            field=models.ForeignKey(blank=True, help_text='Để trống: giờ hành chính mặc định 07:30–11:30, 13:30–17:00.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='units', to='workcalendar.officehoursprofile', verbose_name='giờ làm việc'),
+            model_name="unit",
+            name="office_hours",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Để trống: giờ hành chính mặc định 07:30–11:30, 13:30–17:00.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="units",
+                to="workcalendar.officehoursprofile",
+                verbose_name="giờ làm việc",
+            ),
         ),
     ]

@@ -4,56 +4,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CalendarPolicy',
+            name="CalendarPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(error_messages={'unique': 'Đã có chính sách áp dụng từ ngày này.'}, unique=True, verbose_name='áp dụng từ ngày')),
-                ('supplement_policy', models.CharField(choices=[('restart', 'Tính lại thời hạn từ đầu khi nhận đủ hồ sơ bổ sung'), ('pause', 'Tạm dừng: cộng thêm thời gian chờ bổ sung')], default='restart', max_length=10, verbose_name='khi bổ sung hồ sơ')),
-                ('makeup_saturdays_count', models.BooleanField(default=True, verbose_name='ngày thứ Bảy làm bù được tính là ngày làm việc')),
-                ('legal_reference', models.CharField(blank=True, max_length=200, verbose_name='căn cứ')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "effective_from",
+                    models.DateField(
+                        error_messages={"unique": "Đã có chính sách áp dụng từ ngày này."},
+                        unique=True,
+                        verbose_name="áp dụng từ ngày",
+                    ),
+                ),
+                (
+                    "supplement_policy",
+                    models.CharField(
+                        choices=[
+                            ("restart", "Tính lại thời hạn từ đầu khi nhận đủ hồ sơ bổ sung"),
+                            ("pause", "Tạm dừng: cộng thêm thời gian chờ bổ sung"),
+                        ],
+                        default="restart",
+                        max_length=10,
+                        verbose_name="khi bổ sung hồ sơ",
+                    ),
+                ),
+                (
+                    "makeup_saturdays_count",
+                    models.BooleanField(default=True, verbose_name="ngày thứ Bảy làm bù được tính là ngày làm việc"),
+                ),
+                ("legal_reference", models.CharField(blank=True, max_length=200, verbose_name="căn cứ")),
             ],
             options={
-                'verbose_name': 'chính sách tính thời hạn',
-                'verbose_name_plural': 'chính sách tính thời hạn',
-                'ordering': ['-effective_from'],
-                'get_latest_by': 'effective_from',
+                "verbose_name": "chính sách tính thời hạn",
+                "verbose_name_plural": "chính sách tính thời hạn",
+                "ordering": ["-effective_from"],
+                "get_latest_by": "effective_from",
             },
         ),
         migrations.CreateModel(
-            name='OfficeHoursProfile',
+            name="OfficeHoursProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='tên')),
-                ('intervals', models.JSONField(default=list, help_text='Danh sách khoảng giờ, ví dụ [["07:30", "11:30"], ["13:30", "17:00"]]', verbose_name='giờ làm việc các ngày làm việc')),
-                ('saturday_reception', models.JSONField(blank=True, default=list, help_text='Nếu Bộ phận Một cửa mở cửa sáng thứ Bảy, ví dụ [["07:30", "11:30"]]. Hồ sơ nhận trong giờ này được tính là nhận vào đầu ngày làm việc kế tiếp.', verbose_name='giờ tiếp nhận sáng thứ Bảy')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="tên")),
+                (
+                    "intervals",
+                    models.JSONField(
+                        default=list,
+                        help_text='Danh sách khoảng giờ, ví dụ [["07:30", "11:30"], ["13:30", "17:00"]]',
+                        verbose_name="giờ làm việc các ngày làm việc",
+                    ),
+                ),
+                (
+                    "saturday_reception",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Nếu Bộ phận Một cửa mở cửa sáng thứ Bảy, ví dụ [["07:30", "11:30"]]. Hồ sơ nhận trong giờ này được tính là nhận vào đầu ngày làm việc kế tiếp.',
+                        verbose_name="giờ tiếp nhận sáng thứ Bảy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giờ làm việc',
-                'verbose_name_plural': 'giờ làm việc',
+                "verbose_name": "giờ làm việc",
+                "verbose_name_plural": "giờ làm việc",
             },
         ),
         migrations.CreateModel(
-            name='ScheduleDay',
+            name="ScheduleDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(error_messages={'unique': 'Ngày này đã có trong lịch (một ngày không thể vừa nghỉ vừa làm bù).'}, unique=True, verbose_name='ngày')),
-                ('kind', models.CharField(choices=[('off', 'Ngày nghỉ'), ('worked', 'Ngày làm bù')], max_length=10, verbose_name='loại')),
-                ('reason', models.CharField(help_text='Ví dụ: Tết Nguyên đán; Làm bù cho ngày 02/01/2026', max_length=200, verbose_name='lý do')),
-                ('legal_reference', models.CharField(blank=True, help_text='Văn bản công bố, ví dụ: Công văn 12729/VPCP-KGVX ngày 25/12/2025', max_length=200, verbose_name='căn cứ')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                (
+                    "day",
+                    models.DateField(
+                        error_messages={
+                            "unique": "Ngày này đã có trong lịch (một ngày không thể vừa nghỉ vừa làm bù)."
+                        },
+                        unique=True,
+                        verbose_name="ngày",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("off", "Ngày nghỉ"), ("worked", "Ngày làm bù")],
+                        max_length=10,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        help_text="Ví dụ: Tết Nguyên đán; Làm bù cho ngày 02/01/2026",
+                        max_length=200,
+                        verbose_name="lý do",
+                    ),
+                ),
+                (
+                    "legal_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="Văn bản công bố, ví dụ: Công văn 12729/VPCP-KGVX ngày 25/12/2025",
+                        max_length=200,
+                        verbose_name="căn cứ",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'ngày trong lịch nghỉ, làm bù',
-                'verbose_name_plural': 'lịch nghỉ, làm bù hằng năm',
-                'ordering': ['day'],
+                "verbose_name": "ngày trong lịch nghỉ, làm bù",
+                "verbose_name_plural": "lịch nghỉ, làm bù hằng năm",
+                "ordering": ["day"],
             },
         ),
     ]

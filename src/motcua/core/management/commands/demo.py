@@ -12,8 +12,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["load", "accounts"])
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Không làm gì (và không báo lỗi) nếu cơ sở dữ liệu đã có dữ liệu.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Không làm gì (và không báo lỗi) nếu cơ sở dữ liệu đã có dữ liệu.",
+        )
 
     def handle(self, *args, action: str, if_empty: bool, **options):
         if action == "load":
@@ -31,8 +34,11 @@ class Command(BaseCommand):
     def _print_accounts(self) -> None:
         from motcua.organizations.demo import DEMO_ACCOUNTS
 
-        users = set(get_user_model().objects.filter(
-            username__in=[a.username for a in DEMO_ACCOUNTS] + ["admin"]).values_list("username", flat=True))
+        users = set(
+            get_user_model()
+            .objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS] + ["admin"])
+            .values_list("username", flat=True)
+        )
         if not users:
             return
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")

@@ -23,6 +23,8 @@ class Command(BaseCommand):
             for line in exc.errors:
                 self.stderr.write(line)
             raise CommandError("Không nhập được: tệp có lỗi, chưa có dữ liệu nào được ghi.") from None
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã nhập: {result.created} mới, {result.updated} cập nhật, {result.unchanged} không đổi."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã nhập: {result.created} mới, {result.updated} cập nhật, {result.unchanged} không đổi."
+            )
+        )

@@ -26,8 +26,12 @@ class Command(BaseCommand):
         due = sub.add_parser("due", help="Tính hạn trả kết quả")
         due.add_argument("--received", required=True, help="Thời điểm tiếp nhận, ví dụ 2026-02-13T09:00")
         due.add_argument("--limit", required=True, type=int, help="Thời hạn giải quyết (số)")
-        due.add_argument("--unit", default=LimitUnit.WORKING_DAYS.value, choices=[u.value for u in LimitUnit],
-                         help="Đơn vị thời hạn (mặc định: working_days)")
+        due.add_argument(
+            "--unit",
+            default=LimitUnit.WORKING_DAYS.value,
+            choices=[u.value for u in LimitUnit],
+            help="Đơn vị thời hạn (mặc định: working_days)",
+        )
         due.add_argument("--unit-code", default=None, help="Mã định danh đơn vị tiếp nhận (để lấy giờ làm việc)")
         days = sub.add_parser("days", help="Liệt kê ngày nghỉ trong tuần và ngày làm bù cuối tuần của một năm")
         days.add_argument("year", type=int)
@@ -45,8 +49,9 @@ class Command(BaseCommand):
         try:
             received = datetime.fromisoformat(options["received"])
         except ValueError:
-            raise CommandError(f"--received “{options['received']}” không phải thời điểm ISO 8601 "
-                               "(ví dụ 2026-02-13T09:00).") from None
+            raise CommandError(
+                f"--received “{options['received']}” không phải thời điểm ISO 8601 (ví dụ 2026-02-13T09:00)."
+            ) from None
         if received.tzinfo is None:
             received = received.replace(tzinfo=TZ)
         hours = None

@@ -20,6 +20,8 @@ def test_home_page_says_what_the_system_is_in_vietnamese(client, db):
 def test_home_page_in_english_under_the_en_prefix(client, db):
     body = client.get("/en/").content.decode()
     assert '<html lang="en">' in body
+    assert "Electronic one-stop system" in body and ">Sign in<" in body
+    assert "Trang chủ" not in body
 
 
 def test_language_switch_works_without_javascript(client, db):

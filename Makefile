@@ -42,9 +42,13 @@ test: $(STAMP)
 	SECRET_KEY=test-secret-key-that-is-long-enough-for-checks \
 	MOTCUA_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# mypy covers the pure modules (no Django): the working-time engine.
+MYPY_PURE := $(addprefix src/motcua/workcalendar/,rules.py errors.py statutory.py seed.py calendar.py deadlines.py bulk.py)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy $(MYPY_PURE)
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks

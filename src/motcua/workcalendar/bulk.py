@@ -30,9 +30,10 @@ _DAY = 86_400
 def _utc_offset_seconds(cal: WorkCalendar) -> int:
     """Offset of Asia/Ho_Chi_Minh over the calendar range; it must be constant (UTC+7 since 1975)."""
     offsets = {TZ.utcoffset(datetime(y, m, 1)) for y in (cal.years.start, cal.years.stop - 1) for m in (1, 7)}
-    if len(offsets) != 1:  # pragma: no cover - would need a change of Vietnam's legal time
+    offset = offsets.pop() if len(offsets) == 1 else None
+    if offset is None:  # pragma: no cover - would need a change of Vietnam's legal time
         raise CalendarError("Múi giờ Việt Nam thay đổi trong phạm vi lịch: không thể tính hàng loạt")
-    return int(offsets.pop().total_seconds())
+    return int(offset.total_seconds())
 
 
 def bulk_due_working_days(

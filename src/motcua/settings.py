@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     "motcua.workcalendar",
     "motcua.organizations",
     "motcua.accounts",
+    "motcua.catalog",
+    "motcua.portal",
     "motcua.api",
 ]
 

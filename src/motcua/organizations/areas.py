@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import csv
 import json
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
+from motcua.core.text import fold
 from motcua.organizations.models import AdministrativeArea, AreaLevel
 
 FORMATS = ("gso-csv", "vietnam-provinces-json")
@@ -54,10 +54,8 @@ class ImportResult:
 
 
 def _fold(text: str) -> str:
-    """Lower-case, no diacritics, no punctuation: header matching must survive re-typed spreadsheets."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return "".join(ch for ch in text if ch.isalnum())
+    """Header matching must survive re-typed spreadsheets: no diacritics, no spaces or punctuation."""
+    return fold(text).replace(" ", "")
 
 
 HEADER_ALIASES = {

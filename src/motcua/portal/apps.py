@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "motcua.portal"
+    label = "portal"
+    verbose_name = "Cổng dịch vụ công"

@@ -104,6 +104,10 @@ class Procedure(models.Model):
     coordinating_agencies = models.JSONField("cơ quan phối hợp", default=list, blank=True)
     subjects = models.JSONField("đối tượng thực hiện", default=list, blank=True)
     search_text = models.TextField(editable=False, default="", db_index=False)
+    # Folded copies the public search ranks and filters on (see catalog/search.py): SQLite has no
+    # unaccent, so folding happens here, once, on save.
+    name_folded = models.TextField(editable=False, default="")
+    agencies_folded = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,6 +136,8 @@ class Procedure(models.Model):
         self.code = clean_text(self.code)
         self.name = clean_text(self.name)
         self.search_text = fold(f"{self.code} {self.name} {self.field.name if self.field_id else ''}")
+        self.name_folded = fold(self.name)
+        self.agencies_folded = " | ".join(fold(str(agency)) for agency in self.implementing_agencies or [])
         super().save(*args, **kwargs)
 
     def current_version(self, on=None) -> ProcedureVersion | None:

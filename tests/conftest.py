@@ -8,6 +8,12 @@ from motcua.organizations.models import UnitKind
 from tests.factories import ProvinceFactory, UnitFactory, UserFactory, assign
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a user; tests create dozens. Production keeps PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def province(db):
     return ProvinceFactory(name="Ủy ban nhân dân tỉnh Thử Nghiệm", agency_code="000.00.00.H99")

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "motcua.organizations",
     "motcua.accounts",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.api",
 ]

@@ -26,42 +26,45 @@ class RoleDefinition:
 
 
 VIEW = ("organizations.view_unit_data", "organizations.view_unit")
+RECEIVE = ("dossiers.receive_dossier", "dossiers.view_dossier")
+PROCESS = ("dossiers.process_dossier", "dossiers.view_dossier")
+SIGN = ("dossiers.sign_dossier", "dossiers.view_dossier")
 
 DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
     RoleDefinition(
         "receiving_officer",
         "Cán bộ một cửa",
         "Hướng dẫn, tiếp nhận hồ sơ, trả kết quả tại Bộ phận Một cửa.",
-        permissions=VIEW,
+        permissions=VIEW + RECEIVE,
     ),
-    RoleDefinition("specialist", "Chuyên viên", "Thẩm định, xử lý hồ sơ được phân công.", permissions=VIEW),
+    RoleDefinition("specialist", "Chuyên viên", "Thẩm định, xử lý hồ sơ được phân công.", permissions=VIEW + PROCESS),
     RoleDefinition(
         "division_head",
         "Trưởng phòng",
         "Phân công, kiểm tra và trình hồ sơ của phòng.",
         scope=RoleScope.SUBTREE,
-        permissions=VIEW,
+        permissions=VIEW + PROCESS,
     ),
     RoleDefinition(
         "agency_leader",
         "Lãnh đạo cơ quan",
         "Phê duyệt, ký kết quả giải quyết.",
         scope=RoleScope.SUBTREE,
-        permissions=VIEW,
+        permissions=VIEW + PROCESS + SIGN,
     ),
     RoleDefinition(
         "center_director",
         "Giám đốc Trung tâm Phục vụ hành chính công",
         "Điều hành Bộ phận Một cửa, theo dõi tiến độ.",
         scope=RoleScope.SUBTREE,
-        permissions=VIEW,
+        permissions=VIEW + RECEIVE,
     ),
     RoleDefinition(
         "inspector",
         "Thanh tra, giám sát",
         "Chỉ xem, không được thay đổi dữ liệu.",
         scope=RoleScope.SUBTREE,
-        permissions=VIEW,
+        permissions=VIEW + ("dossiers.view_dossier",),
     ),
     RoleDefinition(
         "system_admin",

@@ -2,7 +2,9 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from motcua.catalog.demo import load_demo_catalog
 from motcua.organizations.demo import DEMO_PASSWORD, load_demo
 from motcua.organizations.models import Unit
 
@@ -27,8 +29,12 @@ class Command(BaseCommand):
                 else:
                     raise CommandError("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
             else:
-                load_demo()
-                self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu thành phố Huế."))
+                with transaction.atomic():
+                    load_demo()
+                    report = load_demo_catalog()
+                self.stdout.write(self.style.SUCCESS(
+                    f"Đã nạp dữ liệu mẫu thành phố Huế và {report.created} thủ tục hành chính."
+                ))
         self._print_accounts()
 
     def _print_accounts(self) -> None:

@@ -1,0 +1,808 @@
+"""The ONE write path for dossiers.
+
+Every change — from the counter page, the back office, the API, the online portal or a historical
+import — is a function here. Each opens a transaction, locks the dossier row, checks the move against
+``workflow.TRANSITIONS`` and the actor's permission in the right unit, applies the change, appends a
+``DossierEvent`` and, on commit, sends ``dossier_changed`` for notifications, reports and integrations.
+
+Two officers acting on the same dossier at once: the row lock serialises them; the second one is
+checked against the state the first left (and against ``expected_revision`` when a page sends the
+revision it showed), so it gets a clear conflict message and nothing is half-done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from motcua.catalog.models import Procedure, ProcedureVersion, StepHandler
+from motcua.dossiers import deadlines, workflow
+from motcua.dossiers.codes import next_code
+from motcua.dossiers.models import (
+    Applicant,
+    ApplicantKind,
+    Dossier,
+    DossierChannel,
+    DossierDocument,
+    DossierEvent,
+    DossierStep,
+    ResultDelivery,
+    ResultKind,
+    StepState,
+)
+from motcua.organizations.models import Unit
+from motcua.organizations.scoping import has_unit_perm
+from motcua.workcalendar.deadlines import check_reschedule, classify_finished
+from motcua.workcalendar.errors import CalendarError
+from motcua.workcalendar.service import policy_on
+
+dossier_changed = Signal()  # sent on commit with dossier_id, event_id, action
+
+
+class ActionError(Exception):
+    """A refused action; ``status`` is the HTTP status the API answers with."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class InvalidAction(ActionError):
+    status = 400
+    code = "invalid"
+
+
+class NotPermitted(ActionError):
+    status = 403
+    code = "permission_denied"
+
+
+class Conflict(ActionError):
+    status = 409
+    code = "conflict"
+
+
+# --- the common frame -----------------------------------------------------------------------------
+
+
+def _now(at: datetime | None) -> datetime:
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise InvalidAction("Thời điểm phải có múi giờ.")
+    if at > now + timezone.timedelta(minutes=1):
+        raise InvalidAction(f"Thời điểm {timezone.localtime(at):%H:%M %d/%m/%Y} ở tương lai.")
+    return at
+
+
+def _scope_unit(dossier: Dossier, transition: workflow.Transition, step: DossierStep | None) -> Unit:
+    if transition.scope == "receiving":
+        return dossier.receiving_unit
+    if transition.scope == "step" and step is not None and step.unit_id:
+        return step.unit
+    return dossier.handling_unit
+
+
+def _require(actor, transition: workflow.Transition, unit: Unit) -> None:
+    if transition.permission is None:
+        return
+    if actor is None or not has_unit_perm(actor, transition.permission, unit):
+        raise NotPermitted(f"Bạn không có quyền “{transition.label.lower()}” tại đơn vị “{unit.name}”.")
+
+
+def _event(
+    dossier: Dossier, action: str, actor, at: datetime, from_status, *, unit=None, step=None, reason="", **payload: Any
+) -> DossierEvent:
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        at=at,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_status=from_status,
+        to_status=dossier.status,
+        unit=unit,
+        step=step,
+        reason=reason,
+        payload=_jsonable(payload),
+    )
+    transaction.on_commit(
+        lambda: dossier_changed.send(sender=Dossier, dossier_id=dossier.pk, event_id=event.pk, action=action)
+    )
+    return event
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _act(
+    dossier: Dossier | str | int,
+    action: str,
+    actor,
+    *,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+    step_id: int | None = None,
+    apply: Callable[[Dossier, datetime, DossierStep | None], dict[str, Any]],
+) -> Dossier:
+    """Lock, check, apply, record. ``apply`` mutates the locked dossier and returns the event payload."""
+    moment = _now(at)
+    with transaction.atomic():
+        locked = _lock(dossier)
+        if expected_revision is not None and locked.revision != expected_revision:
+            raise Conflict(
+                "Hồ sơ vừa được cán bộ khác cập nhật. Hãy tải lại trang để xem tình trạng mới nhất; "
+                "thao tác của bạn chưa được thực hiện."
+            )
+        try:
+            transition = workflow.check(action, locked.status)
+        except workflow.TransitionNotAllowed as exc:
+            raise Conflict(str(exc)) from None
+        step = _active_step(locked, actor, step_id, transition) if transition.scope == "step" else None
+        _require(actor, transition, _scope_unit(locked, transition, step))
+        before = locked.status
+        if transition.target is not None:
+            locked.status = transition.target
+        payload = apply(locked, moment, step)
+        reason = payload.pop("reason", "")
+        locked.revision += 1
+        locked.save()
+        _event(
+            locked,
+            action,
+            actor,
+            moment,
+            before,
+            unit=_scope_unit(locked, transition, step),
+            step=step,
+            reason=reason,
+            **payload,
+        )
+    return locked
+
+
+def _lock(dossier: Dossier | str | int) -> Dossier:
+    queryset = Dossier.objects.select_for_update().select_related(
+        "procedure_version", "receiving_unit__office_hours", "handling_unit"
+    )
+    try:
+        if isinstance(dossier, Dossier):
+            return queryset.get(pk=dossier.pk)
+        if isinstance(dossier, int):
+            return queryset.get(pk=dossier)
+        return queryset.get(code=dossier)
+    except Dossier.DoesNotExist:
+        raise InvalidAction("Không tìm thấy hồ sơ.") from None
+
+
+def _active_step(dossier: Dossier, actor, step_id: int | None, transition) -> DossierStep:
+    active = list(dossier.steps.filter(state=StepState.ACTIVE).select_related("unit"))
+    if step_id is not None:
+        active = [s for s in active if s.pk == step_id]
+        if not active:
+            raise Conflict("Bước này không còn đang xử lý (có thể đã được cán bộ khác hoàn thành).")
+    if not active:
+        raise Conflict("Hồ sơ không có bước nào đang xử lý.")
+    if len(active) > 1 and step_id is None:
+        mine = [s for s in active if has_unit_perm(actor, transition.permission, s.unit or dossier.handling_unit)]
+        if len(mine) != 1:
+            raise InvalidAction("Có nhiều bước đang xử lý song song: hãy chọn bước cần hoàn thành.")
+        return mine[0]
+    return active[0]
+
+
+# --- intake ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ApplicantData:
+    full_name: str
+    kind: str = ApplicantKind.INDIVIDUAL
+    id_number: str = ""
+    date_of_birth: date | None = None
+    tax_code: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass
+class SubmittedDocument:
+    required_document_id: int | None
+    name: str = ""
+    copy_type: str = ""
+    count: int = 1
+    file_name: str = ""
+    content: bytes | None = None
+
+
+@dataclass
+class Intake:
+    """Everything an officer (or the portal) gives to create a dossier."""
+
+    procedure_code: str
+    receiving_unit: Unit
+    applicant: ApplicantData
+    channel: str = DossierChannel.COUNTER
+    documents: list[SubmittedDocument] = field(default_factory=list)
+    handling_unit: Unit | None = None
+    submitter: dict[str, str] = field(default_factory=dict)
+    result_delivery: str = ResultDelivery.COUNTER
+    delivery_address: str = ""
+    sets: int = 1
+
+
+def _find_or_update_applicant(data: ApplicantData) -> Applicant:
+    key = {"id_number": data.id_number} if data.kind == ApplicantKind.INDIVIDUAL else {"tax_code": data.tax_code}
+    applicant = Applicant.objects.filter(**key).first() if any(key.values()) else None
+    applicant = applicant or Applicant(kind=data.kind)
+    for name in ("full_name", "id_number", "date_of_birth", "tax_code", "phone", "email", "address"):
+        value = getattr(data, name)
+        if value not in (None, ""):
+            setattr(applicant, name, value)
+    try:
+        applicant.full_clean(exclude=["commune"], validate_unique=False)
+    except ValidationError as exc:
+        raise InvalidAction("Thông tin chủ hồ sơ chưa đúng.", errors=exc.message_dict) from None
+    if data.date_of_birth and data.date_of_birth > timezone.localdate():
+        raise InvalidAction("Ngày sinh ở tương lai.", errors={"date_of_birth": ["Ngày sinh ở tương lai."]})
+    applicant.save()
+    return applicant
+
+
+def _version_for(code: str, on: date) -> ProcedureVersion:
+    procedure = Procedure.objects.filter(code=code).first()
+    if procedure is None:
+        raise InvalidAction(f"Không có thủ tục mã {code}.")
+    version = procedure.current_version(on=on)
+    if version is None:
+        raise InvalidAction(f"Thủ tục {code} không có phiên bản đang có hiệu lực ngày {on:%d/%m/%Y}.")
+    return version
+
+
+def _handling_unit_for(version: ProcedureVersion, receiving: Unit, chosen: Unit | None) -> Unit:
+    links = list(version.procedure.unit_links.filter(handles=True).select_related("unit"))
+    handlers = [link.unit for link in links]
+    if chosen is not None:
+        if handlers and chosen not in handlers:
+            raise InvalidAction(f"“{chosen.name}” không giải quyết thủ tục này.")
+        return chosen
+    for candidate in (receiving, receiving.parent):
+        if candidate is not None and candidate in handlers:
+            return candidate
+    if len(handlers) == 1:
+        return handlers[0]
+    # Commune procedures: the committee of the commune the receiving center belongs to.
+    same_area = [u for u in handlers if receiving.area_id and u.area_id == receiving.area_id]
+    if len(same_area) == 1:
+        return same_area[0]
+    if not handlers:
+        return receiving.parent or receiving
+    raise InvalidAction("Thủ tục có nhiều cơ quan giải quyết: hãy chọn cơ quan giải quyết.")
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ALLOWED_SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+def sniff_content_type(content: bytes) -> str | None:
+    """The type by the bytes, not by the file name: a renamed .exe is not a PDF."""
+    for signature, content_type in ALLOWED_SIGNATURES.items():
+        if content.startswith(signature):
+            return content_type
+    return None
+
+
+def _check_documents(version: ProcedureVersion, documents: list[SubmittedDocument]) -> list[str]:
+    """Missing required components (by name); also checks uploads by size and by their bytes."""
+    lines = {d.pk: d for d in version.documents.all()}
+    given = {d.required_document_id for d in documents if d.required_document_id}
+    unknown = given - set(lines)
+    if unknown:
+        raise InvalidAction("Giấy tờ không thuộc danh mục thành phần hồ sơ của thủ tục này.")
+    for document in documents:
+        if document.content is not None:
+            if len(document.content) > MAX_UPLOAD_BYTES:
+                raise InvalidAction(f"Tệp “{document.file_name}” lớn hơn 20 MB.")
+            if sniff_content_type(document.content) is None:
+                raise InvalidAction(
+                    f"Tệp “{document.file_name}” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp)."
+                )
+    return [line.name for pk, line in lines.items() if line.required and pk not in given]
+
+
+def _create(intake: Intake, actor, moment: datetime, status_action: str) -> tuple[Dossier, list[str]]:
+    version = _version_for(intake.procedure_code, timezone.localtime(moment).date())
+    transition = workflow.check(status_action, None)
+    _require(actor, transition, intake.receiving_unit)
+    if intake.channel not in DossierChannel.values:
+        raise InvalidAction(f"Kênh nộp “{intake.channel}” không hợp lệ.")
+    if intake.channel not in version.channels:
+        raise InvalidAction(f"Thủ tục này không nhận hồ sơ qua kênh “{DossierChannel(intake.channel).label}”.")
+    missing = _check_documents(version, intake.documents)
+    handling = _handling_unit_for(version, intake.receiving_unit, intake.handling_unit)
+    applicant = _find_or_update_applicant(intake.applicant)
+    policy = policy_on(timezone.localtime(moment).date())
+    fees = sum((fee.amount for fee in version.fees.all() if fee.channel in ("", intake.channel)), Decimal(0))
+    dossier = Dossier.objects.create(
+        code=next_code(intake.receiving_unit, timezone.localtime(moment).date()),
+        procedure_version=version,
+        procedure=version.procedure,
+        receiving_unit=intake.receiving_unit,
+        handling_unit=handling,
+        channel=intake.channel,
+        status=transition.target,
+        applicant=applicant,
+        submitter=intake.submitter,
+        result_delivery=intake.result_delivery,
+        delivery_address=intake.delivery_address,
+        sets=intake.sets,
+        fees_due=fees,
+        submitted_at=moment,
+        supplement_policy=policy.supplement_policy,
+        makeup_counts=policy.makeup_saturdays_count,
+        full_online=intake.channel == DossierChannel.ONLINE and version.online_level == "full",
+    )
+    for document in intake.documents:
+        _attach(dossier, version, document)
+    return dossier, missing
+
+
+def _attach(dossier: Dossier, version: ProcedureVersion, document: SubmittedDocument, supplement: bool = False):
+    line = version.documents.filter(pk=document.required_document_id).first() if document.required_document_id else None
+    row = DossierDocument(
+        dossier=dossier,
+        required_document=line,
+        name=document.name or (line.name if line else ""),
+        copy_type=document.copy_type or (line.copy_type if line else ""),
+        count=document.count,
+        supplement=supplement,
+    )
+    if document.content is not None:
+        from django.core.files.base import ContentFile
+
+        row.sha256 = hashlib.sha256(document.content).hexdigest()
+        row.size = len(document.content)
+        row.content_type = sniff_content_type(document.content) or ""
+        row.file.save(document.file_name or "tep", ContentFile(document.content), save=False)
+    row.save()
+    return row
+
+
+def _start_clock(dossier: Dossier, moment: datetime) -> None:
+    dossier.received_at = moment
+    dossier.clock_start = moment
+    dossier.due_at = deadlines.dossier_due(dossier)
+    dossier.original_due_at = dossier.due_at
+
+
+def _instantiate_steps(dossier: Dossier) -> None:
+    for plan in dossier.procedure_version.steps.select_related("unit").order_by("stage", "id"):
+        unit = {
+            StepHandler.RECEIVING_UNIT: dossier.receiving_unit,
+            StepHandler.COMPETENT_UNIT: dossier.handling_unit,
+            StepHandler.SPECIFIC_UNIT: plan.unit,
+            StepHandler.EXTERNAL_AGENCY: plan.unit,
+        }[plan.handler]
+        DossierStep.objects.create(
+            dossier=dossier,
+            plan_step=plan,
+            stage=plan.stage,
+            action=plan.action,
+            unit=unit,
+            external_agency=plan.external_agency,
+            inter_agency=plan.inter_agency,
+            allotted=plan.allotted,
+        )
+
+
+def _activate_stage(dossier: Dossier, moment: datetime) -> list[DossierStep]:
+    """Start every pending step of the lowest pending stage (parallel branches start together)."""
+    pending = dossier.steps.filter(state=StepState.PENDING).order_by("stage")
+    first = pending.first()
+    if first is None:
+        return []
+    started = []
+    for step in pending.filter(stage=first.stage):
+        step.state = StepState.ACTIVE
+        step.started_at = moment
+        step.due_at = deadlines.step_due(dossier, moment, step.allotted)
+        step.save(update_fields=["state", "started_at", "due_at"])
+        started.append(step)
+    return started
+
+
+def receive_at_counter(intake: Intake, *, actor, at: datetime | None = None) -> Dossier:
+    """Counter intake of a complete dossier: create, receive (status 2), due date computed (form 01)."""
+    moment = _now(at)
+    with transaction.atomic():
+        dossier, missing = _create(intake, actor, moment, "receive")
+        if missing:
+            raise InvalidAction(
+                "Hồ sơ chưa đủ thành phần, chưa tiếp nhận được: "
+                + "; ".join(missing)
+                + ". Hãy lập Phiếu hướng dẫn bổ sung (mẫu 02).",
+                errors={"documents": missing},
+            )
+        _start_clock(dossier, moment)
+        _instantiate_steps(dossier)
+        dossier.revision = 1
+        dossier.save()
+        _event(
+            dossier,
+            "receive",
+            actor,
+            moment,
+            None,
+            unit=dossier.receiving_unit,
+            due_at=dossier.due_at,
+            channel=dossier.channel,
+        )
+    return dossier
+
+
+def refuse_at_counter(
+    intake: Intake,
+    *,
+    actor,
+    reason: str,
+    kind: str = "guidance",
+    at: datetime | None = None,
+    missing_documents: Iterable[str] = (),
+) -> Dossier:
+    """Incomplete (form 02: guidance, no clock runs) or refused (form 03) at the counter; recorded, status 3."""
+    moment = _now(at)
+    if not reason.strip():
+        raise InvalidAction("Ghi rõ lý do (nội dung cần bổ sung hoặc lý do từ chối).", errors={"reason": ["Bắt buộc."]})
+    if kind not in ("guidance", "refusal"):
+        raise InvalidAction("Loại phiếu phải là hướng dẫn bổ sung hoặc từ chối.")
+    with transaction.atomic():
+        dossier, missing = _create(intake, actor, moment, "refuse_intake")
+        dossier.refused_at = moment
+        dossier.revision = 1
+        dossier.save()
+        _event(
+            dossier,
+            "refuse_intake",
+            actor,
+            moment,
+            None,
+            unit=dossier.receiving_unit,
+            reason=reason.strip(),
+            kind=kind,
+            missing=sorted(set(missing) | set(missing_documents)),
+        )
+    return dossier
+
+
+def submit_online(intake: Intake, *, actor=None, at: datetime | None = None) -> Dossier:
+    """An online submission lands in the receiving unit's queue as status 1; no clock runs until receipt."""
+    moment = _now(at)
+    intake.channel = DossierChannel.ONLINE
+    with transaction.atomic():
+        dossier, missing = _create(intake, None, moment, "submit_online")
+        if missing:
+            raise InvalidAction(
+                "Hồ sơ trực tuyến thiếu thành phần: " + "; ".join(missing) + ".", errors={"documents": missing}
+            )
+        dossier.revision = 1
+        dossier.save()
+        _event(dossier, "submit_online", actor, moment, None, unit=dossier.receiving_unit)
+    return dossier
+
+
+def receive(dossier, *, actor, at=None, expected_revision=None) -> Dossier:
+    """Receive an online submission (1 → 2): the clock starts now."""
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        _start_clock(d, moment)
+        _instantiate_steps(d)
+        return {"due_at": d.due_at}
+
+    return _act(dossier, "receive", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def refuse_intake(dossier, *, actor, reason: str, kind: str = "guidance", at=None, expected_revision=None) -> Dossier:
+    """Do not receive an online submission (1 → 3): incomplete (guidance) or outside competence (refusal)."""
+    if not reason.strip():
+        raise InvalidAction("Ghi rõ lý do.", errors={"reason": ["Bắt buộc."]})
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        d.refused_at = moment
+        return {"reason": reason.strip(), "kind": kind}
+
+    return _act(dossier, "refuse_intake", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+# --- processing -----------------------------------------------------------------------------------
+
+
+def forward(dossier, *, actor, at=None, expected_revision=None) -> Dossier:
+    """Hand the received dossier to the handling agency (2 → 4); the first stage of the plan starts."""
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        started = _activate_stage(d, moment)
+        # The receiving step of the plan is what the one-stop section just did.
+        first = [s for s in started if s.unit_id == d.receiving_unit_id and s.stage == 1]
+        for step in first:
+            _finish_step(d, step, moment)
+        if first and not d.steps.filter(state=StepState.ACTIVE).exists():
+            _activate_stage(d, moment)
+        return {"to_unit": d.handling_unit.name}
+
+    return _act(dossier, "forward", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def _finish_step(d: Dossier, step: DossierStep, moment: datetime, note: str = "", actor=None) -> str:
+    step.state = StepState.DONE
+    step.finished_at = moment
+    step.note = note
+    if actor is not None and getattr(actor, "pk", None):
+        step.assignee = actor
+    step.save(update_fields=["state", "finished_at", "note", "assignee"])
+    return classify_finished(deadlines.calendar_of(d), moment, step.due_at) if step.due_at else ""
+
+
+def complete_step(
+    dossier, *, actor, step_id: int | None = None, note: str = "", at=None, expected_revision=None
+) -> Dossier:
+    """Finish the actor's active step and hand over; when a stage is done the next one starts (form 05)."""
+
+    def apply(d: Dossier, moment: datetime, step: DossierStep) -> dict[str, Any]:
+        mark = _finish_step(d, step, moment, note, actor)
+        started = []
+        if not d.steps.filter(state=StepState.ACTIVE).exists():
+            started = _activate_stage(d, moment)
+        return {
+            "step_action": step.action,
+            "stage": step.stage,
+            "agency": step.agency_name,
+            "mark": mark,
+            "next": [s.action for s in started],
+            "reason": note,
+        }
+
+    return _act(
+        dossier, "complete_step", actor, at=at, expected_revision=expected_revision, step_id=step_id, apply=apply
+    )
+
+
+def request_supplement(
+    dossier, *, actor, reason: str, documents: Iterable[str] = (), at=None, expected_revision=None
+) -> Dossier:
+    """Ask once, within 3 working days of receipt, with reasons (form 02); the clock stops (status 5)."""
+    items = [d.strip() for d in documents if d.strip()]
+    if not reason.strip():
+        raise InvalidAction("Ghi rõ lý do yêu cầu bổ sung.", errors={"reason": ["Bắt buộc."]})
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        if d.supplement_count >= 1:
+            raise Conflict(
+                "Hồ sơ đã được yêu cầu bổ sung một lần; theo Nghị định 61/2018 chỉ được yêu cầu bổ sung một lần."
+            )
+        limit = deadlines.supplement_deadline(d)
+        if moment > limit:
+            raise Conflict(
+                f"Đã quá thời hạn yêu cầu bổ sung (3 ngày làm việc kể từ ngày tiếp nhận, hết "
+                f"{timezone.localtime(limit):%H:%M %d/%m/%Y})."
+            )
+        d.supplement_count += 1
+        d.supplement_requested_at = moment
+        d.due_at = None  # unknown until the supplement arrives
+        return {"reason": reason.strip(), "documents": items}
+
+    return _act(dossier, "request_supplement", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def receive_supplement(
+    dossier, *, actor, documents: Iterable[SubmittedDocument] = (), at=None, expected_revision=None
+) -> Dossier:
+    """The complete supplement arrives (5 → 4): the limit restarts or resumes per the policy kept at receipt."""
+    files = list(documents)
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        for document in files:
+            _attach(d, d.procedure_version, document, supplement=True)
+        d.supplement_received_at = moment
+        if d.supplement_policy == "restart":
+            d.clock_start = moment
+        d.due_at = deadlines.dossier_due(d)
+        d.original_due_at = d.due_at
+        return {"due_at": d.due_at, "policy": d.supplement_policy}
+
+    return _act(dossier, "receive_supplement", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def request_financial(dossier, *, actor, amount: Decimal, reason: str = "", at=None, expected_revision=None):
+    if amount is None or Decimal(amount) < 0:
+        raise InvalidAction("Số tiền phải không âm.", errors={"amount": ["Số tiền phải không âm."]})
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        d.fees_due = Decimal(d.fees_due) + Decimal(amount)
+        return {"amount": Decimal(amount), "reason": reason}
+
+    return _act(dossier, "request_financial", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def record_payment(dossier, *, actor, amount: Decimal, reference: str = "", at=None, expected_revision=None):
+    if amount is None or Decimal(amount) <= 0:
+        raise InvalidAction("Số tiền đã nộp phải lớn hơn 0.", errors={"amount": ["Phải lớn hơn 0."]})
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        d.fees_paid = Decimal(d.fees_paid) + Decimal(amount)
+        return {"amount": Decimal(amount), "reference": reference}
+
+    return _act(dossier, "record_payment", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def apologize(dossier, *, actor, reason: str, new_due_date: date, at=None, expected_revision=None) -> Dossier:
+    """Apology and new appointment (form 04): once, at least one working day before the due date."""
+    if not reason.strip():
+        raise InvalidAction("Ghi rõ lý do chậm trễ.", errors={"reason": ["Bắt buộc."]})
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        if d.apology_count >= 1:
+            raise Conflict("Hồ sơ đã được hẹn lại một lần; chỉ được hẹn lại ngày trả kết quả một lần.")
+        current = d.effective_due_at
+        if current is None:
+            raise Conflict("Hồ sơ chưa có hạn giải quyết.")
+        try:
+            check_reschedule(deadlines.calendar_of(d), moment, current, deadlines.hours_of(d))
+        except CalendarError as exc:
+            raise Conflict(str(exc)) from None
+        try:
+            new_due = deadlines.close_of_day(d, new_due_date)
+        except ValueError as exc:
+            raise InvalidAction(str(exc), errors={"new_due_date": [str(exc)]}) from None
+        if new_due <= current:
+            raise InvalidAction("Ngày hẹn mới phải sau hạn trả hiện tại.", errors={"new_due_date": ["Phải sau hạn."]})
+        d.apology_count += 1
+        d.rescheduled_due_at = new_due
+        return {"reason": reason.strip(), "old_due_at": current, "new_due_at": new_due, "notify_applicant": True}
+
+    return _act(dossier, "apologize", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def _close_processing(d: Dossier, moment: datetime) -> None:
+    """A signed result ends the processing steps; the one-stop section's return step starts."""
+    d.steps.filter(state=StepState.ACTIVE).update(state=StepState.DONE, finished_at=moment)
+    d.steps.filter(state=StepState.PENDING).exclude(plan_step__handler=StepHandler.RECEIVING_UNIT).update(
+        state=StepState.SKIPPED, finished_at=moment
+    )
+    _activate_stage(d, moment)
+
+
+def approve(dossier, *, actor, result_note: str = "", at=None, expected_revision=None) -> Dossier:
+    """The leader signs the result (4 → 9)."""
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        _close_processing(d, moment)
+        d.finished_at = moment
+        d.result_kind = ResultKind.GRANTED
+        d.result_note = result_note
+        mark = classify_finished(deadlines.calendar_of(d), moment, d.effective_due_at) if d.effective_due_at else ""
+        return {"mark": mark}
+
+    return _act(dossier, "approve", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def refuse(dossier, *, actor, reason: str, at=None, expected_revision=None) -> Dossier:
+    """Refusal after review is a result: a written answer with reasons, within the time limit (4 → 9)."""
+    if not reason.strip():
+        raise InvalidAction("Ghi rõ lý do từ chối.", errors={"reason": ["Bắt buộc."]})
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        _close_processing(d, moment)
+        d.finished_at = moment
+        d.refused_at = moment
+        d.result_kind = ResultKind.REFUSAL
+        d.result_note = reason.strip()
+        mark = classify_finished(deadlines.calendar_of(d), moment, d.effective_due_at) if d.effective_due_at else ""
+        return {"reason": reason.strip(), "mark": mark}
+
+    return _act(dossier, "refuse", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def notify_early_return(dossier, *, actor, channel: str = "sms", at=None, expected_revision=None) -> Dossier:
+    """Decree 61 Art. 20: returning before the appointment requires telling the applicant beforehand."""
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        d.early_return_notified_at = moment
+        return {"channel": channel, "notify_applicant": True}
+
+    return _act(dossier, "notify_early_return", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def return_result(
+    dossier, *, actor, delivery: str | None = None, postal_tracking: str = "", at=None, expected_revision=None
+) -> Dossier:
+    """Hand the result over (9 → 10) at the counter, by post (with tracking number) or online."""
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        how = delivery or d.result_delivery
+        if how not in ResultDelivery.values:
+            raise InvalidAction(f"Hình thức trả kết quả “{how}” không hợp lệ.")
+        if how == ResultDelivery.POST and not postal_tracking.strip():
+            raise InvalidAction("Trả qua bưu chính phải có mã vận đơn.", errors={"postal_tracking": ["Bắt buộc."]})
+        due = d.effective_due_at
+        if (
+            due is not None
+            and timezone.localtime(moment).date() < timezone.localtime(due).date()
+            and (d.early_return_notified_at is None)
+        ):
+            raise Conflict(
+                "Trả kết quả trước ngày hẹn phải thông báo trước cho người nộp (thao tác “Thông báo trả "
+                "kết quả trước hạn”)."
+            )
+        d.returned_at = moment
+        d.postal_tracking = postal_tracking.strip()
+        d.steps.filter(state=StepState.ACTIVE).update(state=StepState.DONE, finished_at=moment)
+        d.steps.filter(state=StepState.PENDING).update(state=StepState.SKIPPED, finished_at=moment)
+        return {"delivery": how, "postal_tracking": d.postal_tracking}
+
+    return _act(dossier, "return_result", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def withdraw(dossier, *, actor, reason: str, at=None, expected_revision=None) -> Dossier:
+    if not reason.strip():
+        raise InvalidAction("Ghi rõ lý do (đơn đề nghị rút hồ sơ).", errors={"reason": ["Bắt buộc."]})
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        d.withdrawn_at = moment
+        d.steps.filter(state=StepState.ACTIVE).update(state=StepState.SKIPPED, finished_at=moment)
+        return {"reason": reason.strip()}
+
+    return _act(dossier, "withdraw", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def stop(dossier, *, actor, reason: str, at=None, expected_revision=None) -> Dossier:
+    if not reason.strip():
+        raise InvalidAction("Ghi rõ lý do dừng xử lý.", errors={"reason": ["Bắt buộc."]})
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        d.stopped_at = moment
+        d.steps.filter(state=StepState.ACTIVE).update(state=StepState.SKIPPED, finished_at=moment)
+        return {"reason": reason.strip()}
+
+    return _act(dossier, "stop", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+ACTIONS: dict[str, Callable[..., Dossier]] = {
+    "receive": receive,
+    "refuse_intake": refuse_intake,
+    "forward": forward,
+    "complete_step": complete_step,
+    "request_supplement": request_supplement,
+    "receive_supplement": receive_supplement,
+    "request_financial": request_financial,
+    "record_payment": record_payment,
+    "apologize": apologize,
+    "approve": approve,
+    "refuse": refuse,
+    "notify_early_return": notify_early_return,
+    "return_result": return_result,
+    "withdraw": withdraw,
+    "stop": stop,
+}

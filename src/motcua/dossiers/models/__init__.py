@@ -1,0 +1,28 @@
+from motcua.dossiers.models.applicant import Applicant, ApplicantKind
+from motcua.dossiers.models.dossier import Dossier, DossierDocument, DossierSequence, DossierStep, StepState
+from motcua.dossiers.models.event import DossierEvent
+from motcua.dossiers.models.status import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    DossierChannel,
+    ResultDelivery,
+    ResultKind,
+    Status,
+)
+
+__all__ = [
+    "FINAL_STATUSES",
+    "OPEN_STATUSES",
+    "Applicant",
+    "ApplicantKind",
+    "Dossier",
+    "DossierChannel",
+    "DossierDocument",
+    "DossierEvent",
+    "DossierSequence",
+    "DossierStep",
+    "ResultDelivery",
+    "ResultKind",
+    "Status",
+    "StepState",
+]

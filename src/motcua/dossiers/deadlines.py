@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from motcua.workcalendar.calendar import WorkCalendar
 from motcua.workcalendar.deadlines import add_working_time, due_at, effective_receipt, explain
 from motcua.workcalendar.rules import LimitUnit, OfficeHours, Supplement, SupplementPolicy, TimeLimit

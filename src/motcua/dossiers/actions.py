@@ -20,13 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureVersion, StepHandler
 from motcua.dossiers import deadlines, workflow
-from motcua.dossiers.codes import next_code
+from motcua.dossiers.codes import DOSSIER_CODE_RE, next_code, normalize_code
 from motcua.dossiers.models import (
     Applicant,
     ApplicantKind,
@@ -34,6 +34,7 @@ from motcua.dossiers.models import (
     DossierChannel,
     DossierDocument,
     DossierEvent,
+    DossierSequence,
     DossierStep,
     ResultDelivery,
     ResultKind,
@@ -184,7 +185,7 @@ def _act(
 
 
 def _lock(dossier: Dossier | str | int) -> Dossier:
-    queryset = Dossier.objects.select_for_update().select_related(
+    queryset = Dossier.objects.select_for_update(of=("self",)).select_related(
         "procedure_version", "receiving_unit__office_hours", "handling_unit"
     )
     try:
@@ -252,12 +253,30 @@ class Intake:
     result_delivery: str = ResultDelivery.COUNTER
     delivery_address: str = ""
     sets: int = 1
+    code: str = ""  # only a historical import passes one: the legacy code is kept instead of drawing a new one
 
 
 def _find_or_update_applicant(data: ApplicantData) -> Applicant:
+    """Re-use the applicant known by ID number (or tax code); two counters may meet the same new person at once."""
     key = {"id_number": data.id_number} if data.kind == ApplicantKind.INDIVIDUAL else {"tax_code": data.tax_code}
-    applicant = Applicant.objects.filter(**key).first() if any(key.values()) else None
+    has_key = any(key.values())
+    applicant = Applicant.objects.select_for_update().filter(**key).first() if has_key else None
     applicant = applicant or Applicant(kind=data.kind)
+    _fill_applicant(applicant, data)
+    if applicant.pk is not None or not has_key:
+        applicant.save()
+        return applicant
+    try:
+        with transaction.atomic():
+            applicant.save()
+    except IntegrityError:  # created meanwhile by a concurrent intake: update that one
+        applicant = Applicant.objects.select_for_update().get(**key)
+        _fill_applicant(applicant, data)
+        applicant.save()
+    return applicant
+
+
+def _fill_applicant(applicant: Applicant, data: ApplicantData) -> None:
     for name in ("full_name", "id_number", "date_of_birth", "tax_code", "phone", "email", "address"):
         value = getattr(data, name)
         if value not in (None, ""):
@@ -268,8 +287,6 @@ def _find_or_update_applicant(data: ApplicantData) -> Applicant:
         raise InvalidAction("Thông tin chủ hồ sơ chưa đúng.", errors=exc.message_dict) from None
     if data.date_of_birth and data.date_of_birth > timezone.localdate():
         raise InvalidAction("Ngày sinh ở tương lai.", errors={"date_of_birth": ["Ngày sinh ở tương lai."]})
-    applicant.save()
-    return applicant
 
 
 def _version_for(code: str, on: date) -> ProcedureVersion:
@@ -347,7 +364,9 @@ def _create(intake: Intake, actor, moment: datetime, status_action: str) -> tupl
     policy = policy_on(timezone.localtime(moment).date())
     fees = sum((fee.amount for fee in version.fees.all() if fee.channel in ("", intake.channel)), Decimal(0))
     dossier = Dossier.objects.create(
-        code=next_code(intake.receiving_unit, timezone.localtime(moment).date()),
+        code=_adopt_code(intake.code, intake.receiving_unit)
+        if intake.code
+        else next_code(intake.receiving_unit, timezone.localtime(moment).date()),
         procedure_version=version,
         procedure=version.procedure,
         receiving_unit=intake.receiving_unit,
@@ -368,6 +387,29 @@ def _create(intake: Intake, actor, moment: datetime, status_action: str) -> tupl
     for document in intake.documents:
         _attach(dossier, version, document)
     return dossier, missing
+
+
+def _adopt_code(code: str, unit: Unit) -> str:
+    """Keep a legacy code (historical import): well-formed, unused, and the unit-day sequence moved past it,
+    so a dossier received natively later on the same unit and day never draws the same number."""
+    value = normalize_code(code)
+    match = DOSSIER_CODE_RE.match(value)
+    day = None
+    if match is not None:
+        try:
+            day = datetime.strptime(match["day"], "%y%m%d").date()
+        except ValueError:
+            day = None
+    if match is None or day is None:
+        raise InvalidAction(f"Mã hồ sơ “{code}” không đúng dạng <mã định danh đơn vị>-<YYMMDD>-<số thứ tự>.")
+    if Dossier.objects.filter(code=value).exists():
+        raise InvalidAction(f"Mã hồ sơ “{value}” đã có trong hệ thống.")
+    if match["unit"] == unit.agency_code:
+        sequence, _ = DossierSequence.objects.select_for_update().get_or_create(unit=unit, day=day)
+        if sequence.last < int(match["seq"]):
+            sequence.last = int(match["seq"])
+            sequence.save(update_fields=["last"])
+    return value
 
 
 def _attach(dossier: Dossier, version: ProcedureVersion, document: SubmittedDocument, supplement: bool = False):

@@ -96,7 +96,7 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
 class Procedure(models.Model):
     code = models.CharField("mã thủ tục", max_length=60, unique=True, validators=[validate_procedure_code],
                             error_messages={"unique": "Mã thủ tục này đã có trong danh mục."})
-    name = models.CharField("tên thủ tục", max_length=500)
+    name = models.CharField("tên thủ tục", max_length=1000)  # the portal has names of 590 characters
     field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="procedures", verbose_name="lĩnh vực")
     levels = models.JSONField("cấp thực hiện", default=list, blank=True)
     issuing_agency = models.CharField("cơ quan ban hành", max_length=255, blank=True)
@@ -132,12 +132,16 @@ class Procedure(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def fill_derived_fields(self) -> None:
+        """Clean the code and name and fill the folded search columns; bulk imports call this (no save())."""
         self.code = clean_text(self.code)
         self.name = clean_text(self.name)
         self.search_text = fold(f"{self.code} {self.name} {self.field.name if self.field_id else ''}")
         self.name_folded = fold(self.name)
         self.agencies_folded = " | ".join(fold(str(agency)) for agency in self.implementing_agencies or [])
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
 
     def current_version(self, on=None) -> ProcedureVersion | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -85,7 +85,7 @@ def _now(at: datetime | None) -> datetime:
         return now
     if timezone.is_naive(at):
         raise InvalidAction("Thời điểm phải có múi giờ.")
-    if at > now + timezone.timedelta(minutes=1):
+    if at > now + timedelta(minutes=1):
         raise InvalidAction(f"Thời điểm {timezone.localtime(at):%H:%M %d/%m/%Y} ở tương lai.")
     return at
 

@@ -61,6 +61,8 @@ def test_the_whole_way_with_supplement_apology_and_early_return(birth, staff):
     assert d.status == Status.PROCESSING
     assert d.due_at == vn(2026, 3, 16, 17, 0), "restart: Thu, Fri, Mon"
     assert d.documents.filter(supplement=True).count() == 1
+    restarted = d.steps.get(action="Thẩm định hồ sơ")
+    assert restarted.due_at == vn(2026, 3, 12, 15, 45), "the running step restarts too: 1.5 days from Wed 10:00"
     with at(2026, 3, 11, 10, 5), pytest.raises(actions.Conflict, match="một lần"):
         actions.request_supplement(d, actor=staff["specialist"], reason="lần hai, sau khi đã bổ sung")
 

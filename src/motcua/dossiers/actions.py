@@ -42,7 +42,7 @@ from motcua.dossiers.models import (
 )
 from motcua.organizations.models import Unit
 from motcua.organizations.scoping import has_unit_perm
-from motcua.workcalendar.deadlines import check_reschedule, classify_finished
+from motcua.workcalendar.deadlines import add_working_time, check_reschedule, classify_finished, working_time_between
 from motcua.workcalendar.errors import CalendarError
 from motcua.workcalendar.service import policy_on
 
@@ -672,9 +672,24 @@ def receive_supplement(
             d.clock_start = moment
         d.due_at = deadlines.dossier_due(d)
         d.original_due_at = d.due_at
+        _shift_active_steps(d, moment)
         return {"due_at": d.due_at, "policy": d.supplement_policy}
 
     return _act(dossier, "receive_supplement", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def _shift_active_steps(d: Dossier, moment: datetime) -> None:
+    """Steps that were running when the supplement was asked for get their own deadline moved the same way:
+    restarted from the arrival of the supplement (Decree 61) or extended by the working time waited (pause)."""
+    for step in d.steps.filter(state=StepState.ACTIVE):
+        if d.supplement_policy == "restart" or step.due_at is None:
+            step.due_at = deadlines.step_due(d, moment, step.allotted)
+        else:
+            waited = working_time_between(
+                deadlines.calendar_of(d), d.supplement_requested_at, moment, deadlines.hours_of(d)
+            )
+            step.due_at = add_working_time(deadlines.calendar_of(d), step.due_at, waited, deadlines.hours_of(d))
+        step.save(update_fields=["due_at"])
 
 
 def request_financial(dossier, *, actor, amount: Decimal, reason: str = "", at=None, expected_revision=None):

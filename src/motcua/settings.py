@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -114,6 +115,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.backoffice",
     "motcua.portal",
     "motcua.api",
 ]
@@ -182,7 +184,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "backoffice:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 MOTCUA_LOCKOUT_ATTEMPTS = env_int("MOTCUA_LOCKOUT_ATTEMPTS", 5)
 MOTCUA_LOCKOUT_MINUTES = env_int("MOTCUA_LOCKOUT_MINUTES", 15)
@@ -252,12 +254,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "motcua.api.problems.problem_exception_handler",
+    # Public dossier tracking (no login) is rate limited per client IP; see motcua.api.dossiers.views.
+    "DEFAULT_THROTTLE_RATES": {"public_lookup": os.environ.get("MOTCUA_PUBLIC_LOOKUP_RATE", "30/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
@@ -269,6 +276,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used by several dossier API fields get one stable name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ResultDeliveryEnum": "motcua.dossiers.models.status.ResultDelivery",
+        "DossierChannelEnum": "motcua.dossiers.models.status.DossierChannel",
+        "IntakeChannelEnum": "motcua.api.dossiers.serializers.INTAKE_CHANNELS",
+        "NotifyChannelEnum": "motcua.api.dossiers.serializers.NOTIFY_CHANNELS",
+    },
 }
 
 # --- background tasks -----------------------------------------------------------------------------

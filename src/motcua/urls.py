@@ -20,9 +20,12 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # The staff back office (dashboard at /can-bo/).
+    path("can-bo/", include("motcua.backoffice.urls")),
     path("", include("motcua.core.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("don-vi/", include("motcua.organizations.urls")),
+    path("thu-tuc/", include("motcua.portal.urls")),
     path("quan-tri/", admin.site.urls),
     prefix_default_language=False,
 )

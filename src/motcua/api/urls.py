@@ -1,3 +1,4 @@
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from motcua.api.views import UnitViewSet
@@ -5,4 +6,10 @@ from motcua.api.views import UnitViewSet
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 
-urlpatterns = router.urls
+# The public catalogue (no login) lives apart from the staff router: api/v1/public/...
+# Dossiers (staff, token login and public tracking at public/dossiers/...) come first.
+urlpatterns = [
+    path("", include("motcua.api.dossiers.urls")),
+    path("public/", include("motcua.api.public.urls")),
+    *router.urls,
+]

@@ -5,5 +5,4 @@ from motcua.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("can-bo/", views.staff_home, name="staff-home"),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,19 +10,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from motcua.organizations.scoping import assignments_of
-
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Citizen-facing home page: what the system is and where to go."""
     return render(request, "core/home.html")
-
-
-@login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    """Back-office landing page: the officer's roles and the units they act for."""
-    return render(request, "core/staff_home.html", {"assignments": assignments_of(request.user)})
 
 
 @never_cache

@@ -31,6 +31,7 @@ class Queue:
 
 QUEUES: tuple[Queue, ...] = (
     Queue("to_receive", "Chờ tiếp nhận (nộp trực tuyến)", RECEIVE),
+    Queue("to_forward", "Đã tiếp nhận, chờ chuyển cơ quan giải quyết", RECEIVE),
     Queue("to_process", "Đang xử lý tại đơn vị", PROCESS),
     Queue("due_soon", "Sắp đến hạn", PROCESS),
     Queue("overdue", "Quá hạn", PROCESS),
@@ -54,6 +55,8 @@ def queue(user, key: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
     due = "due_at"
     if key == "to_receive":
         return base.filter(receiving_unit_id__in=units, status=Status.NEW).order_by("submitted_at")
+    if key == "to_forward":
+        return base.filter(receiving_unit_id__in=units, status=Status.RECEIVED).order_by("received_at")
     if key == "supplement":
         return base.filter(receiving_unit_id__in=units, status=Status.SUPPLEMENT).order_by("supplement_requested_at")
     if key == "to_return":

@@ -1,0 +1,1 @@
+"""Public API (no login): the procedure catalogue as citizens and other portals read it."""

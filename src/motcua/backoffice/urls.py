@@ -1,0 +1,19 @@
+"""Back-office pages, mounted at ``can-bo/`` (inside the language prefix, before ``core``'s staff home)."""
+
+from django.urls import path, re_path
+
+from motcua.backoffice import views
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("hang-doi/<slug:key>/", views.queue_view, name="queue"),
+    path("tiep-nhan/", views.intake_pick, name="intake"),
+    path("tiep-nhan/<str:code>/", views.intake_form, name="intake-form"),
+    path("ho-so/", views.find, name="find"),
+    path("ho-so/<str:code>/", views.desk_view, name="desk"),
+    path("ho-so/<str:code>/thao-tac/<slug:action>/", views.action_view, name="action"),
+    path("ho-so/<str:code>/giay-to/<int:pk>/", views.document_download, name="document"),
+    re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<number>0[1-5])\.pdf$", views.form_pdf, name="form-pdf"),
+    path("so-theo-doi/", views.register, name="register"),
+]

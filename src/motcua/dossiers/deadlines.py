@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
 from motcua.workcalendar.calendar import WorkCalendar
 from motcua.workcalendar.deadlines import add_working_time, due_at, effective_receipt, explain
 from motcua.workcalendar.rules import LimitUnit, OfficeHours, Supplement, SupplementPolicy, TimeLimit
@@ -21,7 +19,12 @@ SUPPLEMENT_WINDOW = TimeLimit(3, LimitUnit.WORKING_DAYS)  # Decree 61/2018 Art. 
 
 
 def calendar_of(dossier) -> WorkCalendar:
-    return calendar_for(makeup_counts=dossier.makeup_counts)
+    """The calendar for this dossier, looked up once per dossier object (each lookup checks the table)."""
+    cached = getattr(dossier, "_calendar", None)
+    if cached is None or cached[0] != dossier.makeup_counts:
+        cached = (dossier.makeup_counts, calendar_for(makeup_counts=dossier.makeup_counts))
+        dossier._calendar = cached
+    return cached[1]
 
 
 def hours_of(dossier) -> OfficeHours:

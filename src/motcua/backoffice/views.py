@@ -45,7 +45,7 @@ from motcua.core.text import fold
 from motcua.dossiers import actions, deadlines, workflow
 from motcua.dossiers.codes import normalize_code
 from motcua.dossiers.models import Applicant, Dossier, DossierDocument, StepState
-from motcua.dossiers.queues import QUEUE_BY_KEY, QUEUES, counts, queue
+from motcua.dossiers.queues import QUEUE_BY_KEY, QUEUES, available, counts, queue
 from motcua.organizations.scoping import assignments_of, units_visible_to
 
 COPY_LABELS = dict(CopyType.choices)
@@ -163,7 +163,7 @@ def queue_view(request: HttpRequest, key: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "date_label": "Ngày nộp" if key == "to_receive" else "Ngày tiếp nhận",
-            "queues": [q for q in QUEUES if q.key in counts(request.user)],
+            "queues": available(request.user),
         },
     )
 

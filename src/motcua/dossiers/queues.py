@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from motcua.catalog.models import StepHandler
@@ -46,13 +47,39 @@ def _unit_ids(user, permission: str) -> list[int]:
     return list(units_visible_to(user, permission).values_list("pk", flat=True))
 
 
+def _in_progress(units: list[int]) -> Q:
+    """Dossiers being processed that are this officer's: handled by one of the units, or with an active step there.
+
+    Written as two separately indexable halves joined by OR, so PostgreSQL combines two index scans (BitmapOr)
+    instead of walking the whole table in due order: the agency's own dossiers come from ``dossier_queue_idx``
+    (handling unit, status, due), the inter-agency ones — an active step in this unit while another agency
+    leads — are looked up first in the small partial index ``dossierstep_active_unit_idx`` and passed as
+    primary keys. A correlated EXISTS in the OR made the planner filter row by row: over 1,000,000 dossiers
+    that took about a second (benchmarks/RESULTS.md, work queue).
+    """
+    processing = Q(status__in=[Status.PROCESSING, Status.FINANCIAL])
+    elsewhere = list(
+        DossierStep.objects.filter(state=StepState.ACTIVE, unit_id__in=units)
+        .exclude(dossier__handling_unit_id__in=units)
+        .filter(dossier__status__in=[Status.PROCESSING, Status.FINANCIAL])
+        .order_by()
+        .values_list("dossier_id", flat=True)
+        .distinct()
+    )
+    mine = processing & Q(handling_unit_id__in=units)
+    return (mine | (processing & Q(pk__in=elsewhere))) if elsewhere else mine
+
+
 def queue(user, key: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
     """The dossiers of queue ``key`` for ``user``, most urgent first."""
     spec = QUEUE_BY_KEY[key]
     now = now or timezone.now()
     units = _unit_ids(user, spec.permission)
     base = Dossier.objects.select_related("procedure", "receiving_unit", "handling_unit", "applicant")
-    due = "due_at"
+    # Most urgent first by the *effective* due moment (a rescheduled date replaces the original). Being an
+    # expression, it also keeps PostgreSQL off the plain ``due_at`` index for ``LIMIT 50``: walking that index
+    # in order while filtering by unit meant reading most of a million-row table (RESULTS.md, work queue).
+    due = Coalesce("rescheduled_due_at", "due_at").asc(nulls_last=True)
     if key == "to_receive":
         return base.filter(receiving_unit_id__in=units, status=Status.NEW).order_by("submitted_at")
     if key == "to_forward":
@@ -61,32 +88,43 @@ def queue(user, key: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
         return base.filter(receiving_unit_id__in=units, status=Status.SUPPLEMENT).order_by("supplement_requested_at")
     if key == "to_return":
         return base.filter(receiving_unit_id__in=units, status=Status.DONE).order_by("finished_at")
-    active_here = DossierStep.objects.filter(dossier=OuterRef("pk"), state=StepState.ACTIVE, unit_id__in=units)
-    in_progress = Q(status__in=[Status.PROCESSING, Status.FINANCIAL]) & (
-        Q(handling_unit_id__in=units) | Q(Exists(active_here))
-    )
     if key == "to_process":
-        return base.filter(in_progress).order_by(due)
+        return base.filter(_in_progress(units)).order_by(due)
     if key == "due_soon":
-        return base.filter(in_progress, due_at__gte=now, due_at__lte=now + DUE_SOON).order_by(due)
+        return base.filter(_in_progress(units), due_at__gte=now, due_at__lte=now + DUE_SOON).order_by(due)
     if key == "overdue":
         late = Q(rescheduled_due_at__lt=now) | Q(rescheduled_due_at__isnull=True, due_at__lt=now)
-        return base.filter(in_progress).filter(late).order_by(due)
+        return base.filter(_in_progress(units)).filter(late).order_by(due)
     if key == "to_sign":
         # The leader's desk: the active step is the leader's (by role), or it is the agency's last step
         # before the result goes back to the one-stop section.
+        # Both step conditions are uncorrelated subqueries read from the small partial indexes of active and
+        # pending steps, so PostgreSQL hashes each once; correlated EXISTS probes, two per dossier, cost ~0.4 s
+        # per count over a million dossiers. A leader step counts when it is active in one of this desk's units.
+        desk = Dossier.objects.filter(handling_unit_id__in=units, status=Status.PROCESSING)
         leader_step = DossierStep.objects.filter(
-            dossier=OuterRef("pk"), state=StepState.ACTIVE, plan_step__role__code="agency_leader"
-        )
-        work_left = DossierStep.objects.filter(dossier=OuterRef("pk"), state=StepState.PENDING).exclude(
-            plan_step__handler=StepHandler.RECEIVING_UNIT
+            state=StepState.ACTIVE, unit_id__in=units, plan_step__role__code="agency_leader"
+        ).values("dossier_id")
+        work_left = (
+            DossierStep.objects.filter(dossier__in=desk, state=StepState.PENDING)
+            .exclude(plan_step__handler=StepHandler.RECEIVING_UNIT)
+            .values("dossier_id")
         )
         return (
             base.filter(handling_unit_id__in=units, status=Status.PROCESSING)
-            .filter(Q(Exists(leader_step)) | ~Q(Exists(work_left)))
+            .filter(Q(pk__in=leader_step) | ~Q(pk__in=work_left))
             .order_by(due)
         )
     raise KeyError(key)
+
+
+def available(user) -> list[Queue]:
+    """The queues the user has a role for, without counting them (tabs, menus): one query per permission."""
+    granted: dict[str, bool] = {}
+    for spec in QUEUES:
+        if spec.permission not in granted:
+            granted[spec.permission] = bool(_unit_ids(user, spec.permission))
+    return [spec for spec in QUEUES if granted[spec.permission]]
 
 
 def counts(user, *, now: datetime | None = None) -> dict[str, int]:

@@ -182,6 +182,18 @@ class DossierStep(models.Model):
 
     class Meta:
         ordering = ["dossier", "stage", "id"]
+        indexes = [
+            # The work queues ask "which steps are active in my units?": a few thousand rows among millions.
+            models.Index(
+                fields=["unit", "plan_step", "dossier"],
+                name="dossierstep_active_unit_idx",
+                condition=models.Q(state="active"),
+            ),
+            # The leader's queue asks "is any non-return work still pending on these dossiers?".
+            models.Index(
+                fields=["dossier", "plan_step"], name="dossierstep_pending_idx", condition=models.Q(state="pending")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.stage}. {self.action}"

@@ -27,10 +27,13 @@ pytestmark = pytest.mark.django_db
 
 def draft(code: str = "1.001193", *, limit: int = 3, stages=((1, "0.5"), (2, "2"), (3, "0.5")), online=True):
     field, _ = Field.objects.get_or_create(name="Hộ tịch")
-    procedure, _ = Procedure.objects.get_or_create(code=code, defaults={"name": "Thủ tục đăng ký khai sinh",
-                                                                        "field": field})
+    procedure, _ = Procedure.objects.get_or_create(
+        code=code, defaults={"name": "Thủ tục đăng ký khai sinh", "field": field}
+    )
     version = ProcedureVersion.objects.create(
-        procedure=procedure, time_limit_value=limit, channels=["counter", "online"] if online else ["counter"],
+        procedure=procedure,
+        time_limit_value=limit,
+        channels=["counter", "online"] if online else ["counter"],
         online_level="full" if online else "none",
     )
     RequiredDocument.objects.create(version=version, name="Tờ khai đăng ký khai sinh")
@@ -53,7 +56,8 @@ def test_plan_must_add_up_to_the_legal_time_limit():
 def test_parallel_inter_agency_branches_count_once_by_the_longest():
     version = draft(limit=3, stages=((1, "0.5"), (2, "2"), (2, "1.5"), (3, "0.5")))
     ProcessStep.objects.filter(version=version, stage=2, allotted=Decimal("1.5")).update(
-        handler=StepHandler.EXTERNAL_AGENCY, external_agency="Chi cục Thuế", inter_agency=True)
+        handler=StepHandler.EXTERNAL_AGENCY, external_agency="Chi cục Thuế", inter_agency=True
+    )
     assert lifecycle.plan_length(version) == Decimal(3)
     assert lifecycle.validation_problems(version) == []
 
@@ -121,8 +125,9 @@ def test_new_version_retires_the_previous_one_the_day_before():
 
 
 def test_current_version_follows_the_validity_window():
-    version = lifecycle.publish(draft(), decision_number="1/QĐ", decision_date=date(2025, 6, 20),
-                                valid_from=date(2025, 7, 1))
+    version = lifecycle.publish(
+        draft(), decision_number="1/QĐ", decision_date=date(2025, 6, 20), valid_from=date(2025, 7, 1)
+    )
     procedure = version.procedure
     assert procedure.current_version(on=date(2025, 6, 30)) is None
     assert procedure.current_version(on=date(2025, 7, 1)) == version

@@ -86,8 +86,12 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        CatalogEvent.objects.create(procedure=obj, action="edited" if change else "created", actor=request.user,
-                                    detail={"fields": list(form.changed_data)})
+        CatalogEvent.objects.create(
+            procedure=obj,
+            action="edited" if change else "created",
+            actor=request.user,
+            detail={"fields": list(form.changed_data)},
+        )
 
 
 class DraftOnlyInline(admin.TabularInline):
@@ -108,8 +112,18 @@ class DraftOnlyInline(admin.TabularInline):
 
 class RequiredDocumentInline(DraftOnlyInline):
     model = RequiredDocument
-    fields = ("position", "name", "copy_type", "copies", "required", "condition", "form_name", "form_template",
-              "must_digitise", "reusable")
+    fields = (
+        "position",
+        "name",
+        "copy_type",
+        "copies",
+        "required",
+        "condition",
+        "form_name",
+        "form_template",
+        "must_digitise",
+        "reusable",
+    )
 
 
 class FeeInline(DraftOnlyInline):
@@ -126,8 +140,7 @@ class ProcessStepInline(DraftOnlyInline):
 class PublishForm(forms.Form):
     decision_number = forms.CharField(label="Số quyết định công bố", max_length=100)
     decision_date = forms.DateField(label="Ngày quyết định")
-    valid_from = forms.DateField(label="Hiệu lực từ ngày", required=False,
-                                 help_text="Để trống: từ ngày ký quyết định.")
+    valid_from = forms.DateField(label="Hiệu lực từ ngày", required=False, help_text="Để trống: từ ngày ký quyết định.")
 
 
 @admin.register(ProcedureVersion)
@@ -141,8 +154,10 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     readonly_fields = ("number", "status", "published_at", "validation_report", "history")
     fieldsets = (
         (None, {"fields": ("procedure", "number", "status", "validation_report")}),
-        ("Thời hạn, cách thức", {"fields": ("time_limit_value", "time_limit_unit", "time_limit_note", "channels",
-                                            "online_level")}),
+        (
+            "Thời hạn, cách thức",
+            {"fields": ("time_limit_value", "time_limit_unit", "time_limit_note", "channels", "online_level")},
+        ),
         ("Nội dung", {"fields": ("steps_description", "conditions", "legal_basis", "result_documents", "notes")}),
         ("Công bố", {"fields": ("decision_number", "decision_date", "valid_from", "valid_to", "published_at")}),
         ("Nhật ký", {"fields": ("history",)}),
@@ -170,10 +185,14 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         if obj is None or obj.pk is None:
             return "—"
         rows = obj.events.select_related("actor")[:50]
-        return format_html_join(
-            "", "<div>{} — {} — {}</div>",
-            ((timezone.localtime(e.at).strftime("%H:%M %d/%m/%Y"), e.action, e.actor or "hệ thống") for e in rows),
-        ) or "—"
+        return (
+            format_html_join(
+                "",
+                "<div>{} — {} — {}</div>",
+                ((timezone.localtime(e.at).strftime("%H:%M %d/%m/%Y"), e.action, e.actor or "hệ thống") for e in rows),
+            )
+            or "—"
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -210,8 +229,11 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view),
-                 name="catalog_procedureversion_publish"),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="catalog_procedureversion_publish",
+            ),
             *super().get_urls(),
         ]
 
@@ -220,19 +242,29 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, version):
             raise PermissionDenied
         form = PublishForm(request.POST or None)
-        problems = lifecycle.validation_problems(version) if version.status == VersionStatus.DRAFT else [
-            "Chỉ công bố được phiên bản dự thảo."]
+        problems = (
+            lifecycle.validation_problems(version)
+            if version.status == VersionStatus.DRAFT
+            else ["Chỉ công bố được phiên bản dự thảo."]
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 lifecycle.publish(version, actor=request.user, **form.cleaned_data)
             except lifecycle.LifecycleError as exc:
                 problems = exc.problems
             else:
-                self.message_user(request, f"Đã công bố {version.procedure.code} phiên bản {version.number}.",
-                                  messages.SUCCESS)
+                self.message_user(
+                    request, f"Đã công bố {version.procedure.code} phiên bản {version.number}.", messages.SUCCESS
+                )
                 return HttpResponseRedirect(reverse("admin:catalog_procedureversion_change", args=[pk]))
-        context = {**self.admin_site.each_context(request), "title": f"Công bố {version}", "version": version,
-                   "form": form, "problems": problems, "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Công bố {version}",
+            "version": version,
+            "form": form,
+            "problems": problems,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/catalog/publish.html", context)
 
 

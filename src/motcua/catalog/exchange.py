@@ -56,8 +56,7 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"{self.created} tạo mới, {self.updated} cập nhật, {self.unchanged} không đổi, "
-            f"{self.rejected} bị từ chối"
+            f"{self.created} tạo mới, {self.updated} cập nhật, {self.unchanged} không đổi, {self.rejected} bị từ chối"
         )
 
 
@@ -269,8 +268,9 @@ def _choice(value: Any, name: str, allowed: list[str], problems: _Problems, defa
     return value
 
 
-def _normalise_version(raw: Any, where: str, known_units: set[str], known_roles: set[str],
-                       problems: _Problems) -> dict[str, Any] | None:
+def _normalise_version(
+    raw: Any, where: str, known_units: set[str], known_roles: set[str], problems: _Problems
+) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
         problems.append(f"{where}: phiên bản phải là một đối tượng JSON.")
         return None
@@ -283,17 +283,21 @@ def _normalise_version(raw: Any, where: str, known_units: set[str], known_roles:
         if not isinstance(doc, dict) or not _text(doc.get("name")):
             p.append(f"giấy tờ thứ {i}: thiếu tên.")
             continue
-        documents.append({
-            "name": _long_text(doc.get("name")),
-            "copy_type": _choice(doc.get("copy_type"), f"giấy tờ {i}.copy_type", CopyType.values, p, CopyType.ORIGINAL),
-            "copies": _int(doc.get("copies", 1), f"giấy tờ {i}.copies", p, minimum=0) or 0,
-            "required": _bool(doc.get("required"), f"giấy tờ {i}.required", p, True),
-            "condition": _text(doc.get("condition")),
-            "form_name": _text(doc.get("form_name")),
-            "form_template": _text(doc.get("form_template")),
-            "must_digitise": _bool(doc.get("must_digitise"), f"giấy tờ {i}.must_digitise", p, False),
-            "reusable": _bool(doc.get("reusable"), f"giấy tờ {i}.reusable", p, False),
-        })
+        documents.append(
+            {
+                "name": _long_text(doc.get("name")),
+                "copy_type": _choice(
+                    doc.get("copy_type"), f"giấy tờ {i}.copy_type", CopyType.values, p, CopyType.ORIGINAL
+                ),
+                "copies": _int(doc.get("copies", 1), f"giấy tờ {i}.copies", p, minimum=0) or 0,
+                "required": _bool(doc.get("required"), f"giấy tờ {i}.required", p, True),
+                "condition": _text(doc.get("condition")),
+                "form_name": _text(doc.get("form_name")),
+                "form_template": _text(doc.get("form_template")),
+                "must_digitise": _bool(doc.get("must_digitise"), f"giấy tờ {i}.must_digitise", p, False),
+                "reusable": _bool(doc.get("reusable"), f"giấy tờ {i}.reusable", p, False),
+            }
+        )
     fees = []
     for i, fee in enumerate(raw.get("fees") or [], start=1):
         if not isinstance(fee, dict):
@@ -305,14 +309,16 @@ def _normalise_version(raw: Any, where: str, known_units: set[str], known_roles:
             amount = 0
         elif amount < 0:
             p.append(f"khoản thu thứ {i}: mức thu không được âm ({amount}).")
-        fees.append({
-            "channel": _choice(fee.get("channel"), f"khoản thu {i}.channel", Channel.values, p, ""),
-            "kind": _choice(fee.get("kind"), f"khoản thu {i}.kind", FeeKind.values, p, FeeKind.CHARGE),
-            "name": _text(fee.get("name")),
-            "amount": amount,
-            "description": _text(fee.get("description")),
-            "legal_basis": _text(fee.get("legal_basis")),
-        })
+        fees.append(
+            {
+                "channel": _choice(fee.get("channel"), f"khoản thu {i}.channel", Channel.values, p, ""),
+                "kind": _choice(fee.get("kind"), f"khoản thu {i}.kind", FeeKind.values, p, FeeKind.CHARGE),
+                "name": _text(fee.get("name")),
+                "amount": amount,
+                "description": _text(fee.get("description")),
+                "legal_basis": _text(fee.get("legal_basis")),
+            }
+        )
     steps = []
     for i, step in enumerate(raw.get("steps") or [], start=1):
         if not isinstance(step, dict) or not _text(step.get("action")):
@@ -329,17 +335,20 @@ def _normalise_version(raw: Any, where: str, known_units: set[str], known_roles:
         p.need(role is None or role in known_roles, f"bước thứ {i}: không có vai trò “{role}”.")
         unit_code = step.get("unit")
         p.need(unit_code is None or unit_code in known_units, f"bước thứ {i}: không có đơn vị mã “{unit_code}”.")
-        steps.append({
-            "stage": _int(step.get("stage"), f"bước {i}.stage", p, minimum=1) or 1,
-            "action": _text(step.get("action")),
-            "role": role,
-            "handler": _choice(step.get("handler"), f"bước {i}.handler", StepHandler.values, p,
-                               StepHandler.COMPETENT_UNIT),
-            "unit": unit_code,
-            "external_agency": _text(step.get("external_agency")),
-            "inter_agency": _bool(step.get("inter_agency"), f"bước {i}.inter_agency", p, False),
-            "allotted": f"{allotted.normalize():f}",
-        })
+        steps.append(
+            {
+                "stage": _int(step.get("stage"), f"bước {i}.stage", p, minimum=1) or 1,
+                "action": _text(step.get("action")),
+                "role": role,
+                "handler": _choice(
+                    step.get("handler"), f"bước {i}.handler", StepHandler.values, p, StepHandler.COMPETENT_UNIT
+                ),
+                "unit": unit_code,
+                "external_agency": _text(step.get("external_agency")),
+                "inter_agency": _bool(step.get("inter_agency"), f"bước {i}.inter_agency", p, False),
+                "allotted": f"{allotted.normalize():f}",
+            }
+        )
     version = {
         "number": _int(raw.get("number"), "number", p, minimum=1),
         "status": _choice(raw.get("status"), "status", VersionStatus.values, p, VersionStatus.DRAFT),
@@ -361,16 +370,19 @@ def _normalise_version(raw: Any, where: str, known_units: set[str], known_roles:
         "steps": steps,
     }
     for key in ("legal_basis", "result_documents"):
-        p.need(isinstance(version[key], list) and all(isinstance(x, dict) for x in version[key]),
-               f"“{key}” phải là danh sách đối tượng.")
+        p.need(
+            isinstance(version[key], list) and all(isinstance(x, dict) for x in version[key]),
+            f"“{key}” phải là danh sách đối tượng.",
+        )
     if version["status"] != VersionStatus.DRAFT and not version["valid_from"]:
         p.append("phiên bản đã công bố phải có “valid_from”.")
     problems.extend(f"{where}: {message}" for message in p)
     return version if not p else None
 
 
-def normalise_procedure(raw: Any, position: int, known_units: set[str], known_roles: set[str]
-                        ) -> tuple[dict[str, Any] | None, list[str]]:
+def normalise_procedure(
+    raw: Any, position: int, known_units: set[str], known_roles: set[str]
+) -> tuple[dict[str, Any] | None, list[str]]:
     """Check one procedure of an import file; return its canonical form (as the exporter writes it)."""
     problems = _Problems()
     if not isinstance(raw, dict):
@@ -387,8 +399,13 @@ def normalise_procedure(raw: Any, position: int, known_units: set[str], known_ro
     for i, link in enumerate(raw.get("units") or [], start=1):
         agency_code = link.get("agency_code") if isinstance(link, dict) else None
         if p.need(agency_code in known_units, f"đơn vị thứ {i}: không có đơn vị mã “{agency_code}”."):
-            units.append({"agency_code": agency_code, "receives": _bool(link.get("receives"), "receives", p, True),
-                          "handles": _bool(link.get("handles"), "handles", p, False)})
+            units.append(
+                {
+                    "agency_code": agency_code,
+                    "receives": _bool(link.get("receives"), "receives", p, True),
+                    "handles": _bool(link.get("handles"), "handles", p, False),
+                }
+            )
     versions = []
     numbers = set()
     for i, raw_version in enumerate(raw.get("versions") or [], start=1):
@@ -402,8 +419,10 @@ def normalise_procedure(raw: Any, position: int, known_units: set[str], known_ro
     procedure = {
         "code": code,
         "name": _text(raw.get("name")),
-        "field": {"code": _text(field_raw.get("code")) or None if isinstance(field_raw, dict) else None,
-                  "name": field_name},
+        "field": {
+            "code": _text(field_raw.get("code")) or None if isinstance(field_raw, dict) else None,
+            "name": field_name,
+        },
         "levels": _str_list(raw.get("levels"), "levels", Level.values, p),
         "issuing_agency": _text(raw.get("issuing_agency")),
         "implementing_agencies": _str_list(raw.get("implementing_agencies"), "implementing_agencies", None, p),
@@ -419,8 +438,13 @@ def normalise_procedure(raw: Any, position: int, known_units: set[str], known_ro
 # --- import: writing ------------------------------------------------------------------------------
 
 
-def _write_version(procedure: Procedure, data: dict[str, Any], units: dict[str, Unit], roles: dict[str, Role],
-                   existing: ProcedureVersion | None) -> ProcedureVersion:
+def _write_version(
+    procedure: Procedure,
+    data: dict[str, Any],
+    units: dict[str, Unit],
+    roles: dict[str, Role],
+    existing: ProcedureVersion | None,
+) -> ProcedureVersion:
     if existing is not None:
         existing.documents.all().delete()
         existing.fees.all().delete()
@@ -438,8 +462,15 @@ def _write_version(procedure: Procedure, data: dict[str, Any], units: dict[str, 
     version.time_limit_value = limit["value"]
     version.time_limit_unit = limit["unit"]
     version.time_limit_note = limit["note"]
-    for key in ("channels", "online_level", "steps_description", "conditions", "legal_basis", "result_documents",
-                "notes"):
+    for key in (
+        "channels",
+        "online_level",
+        "steps_description",
+        "conditions",
+        "legal_basis",
+        "result_documents",
+        "notes",
+    ):
         setattr(version, key, data[key])
     version.save()
     for position, doc in enumerate(data["documents"], start=1):
@@ -448,10 +479,15 @@ def _write_version(procedure: Procedure, data: dict[str, Any], units: dict[str, 
         Fee.objects.create(version=version, **fee)
     for step in data["steps"]:
         ProcessStep.objects.create(
-            version=version, stage=step["stage"], action=step["action"],
-            role=roles[step["role"]] if step["role"] else None, handler=step["handler"],
-            unit=units[step["unit"]] if step["unit"] else None, external_agency=step["external_agency"],
-            inter_agency=step["inter_agency"], allotted=Decimal(step["allotted"]),
+            version=version,
+            stage=step["stage"],
+            action=step["action"],
+            role=roles[step["role"]] if step["role"] else None,
+            handler=step["handler"],
+            unit=units[step["unit"]] if step["unit"] else None,
+            external_agency=step["external_agency"],
+            inter_agency=step["inter_agency"],
+            allotted=Decimal(step["allotted"]),
         )
     return version
 
@@ -473,8 +509,9 @@ def _apply(data: dict[str, Any], units: dict[str, Unit], roles: dict[str, Role],
     procedure.save()
     ProcedureUnit.objects.filter(procedure=procedure).delete()
     for link in data["units"]:
-        ProcedureUnit.objects.create(procedure=procedure, unit=units[link["agency_code"]], receives=link["receives"],
-                                     handles=link["handles"])
+        ProcedureUnit.objects.create(
+            procedure=procedure, unit=units[link["agency_code"]], receives=link["receives"], handles=link["handles"]
+        )
     problems: list[str] = []
     for version_data in data["versions"]:
         existing = procedure.versions.filter(number=version_data["number"]).first()
@@ -492,8 +529,9 @@ def _apply(data: dict[str, Any], units: dict[str, Unit], roles: dict[str, Role],
                 problems.extend(f"Thủ tục {data['code']}, phiên bản {version.number}: {p}" for p in blocking)
                 continue
             version.status = version_data["status"]
-            version.published_at = (datetime.fromisoformat(version_data["published_at"])
-                                    if version_data["published_at"] else None)
+            version.published_at = (
+                datetime.fromisoformat(version_data["published_at"]) if version_data["published_at"] else None
+            )
             version._allow_lifecycle_change = True
             version.save()
         log(version, "imported", actor, status=version.status)
@@ -515,7 +553,7 @@ def import_catalog(source: Path | dict[str, Any], *, partial: bool = False, acto
             report.errors.append(f"Tệp không phải JSON UTF-8 hợp lệ: {exc}.")
             raise ImportRejected(report) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        report.errors.append(f"Tệp không phải định dạng “{FORMAT}” (thiếu khóa \"format\": \"{FORMAT}\").")
+        report.errors.append(f'Tệp không phải định dạng “{FORMAT}” (thiếu khóa "format": "{FORMAT}").')
         raise ImportRejected(report)
     if data.get("format_version") != FORMAT_VERSION:
         report.errors.append(f"Phiên bản định dạng {data.get('format_version')!r} không được hỗ trợ (cần 1).")
@@ -532,8 +570,10 @@ def import_catalog(source: Path | dict[str, Any], *, partial: bool = False, acto
     for position, raw in enumerate(raw_procedures, start=1):
         normalised, problems = normalise_procedure(raw, position, set(units), set(roles))
         if normalised is not None and normalised["code"] in seen:
-            problems.append(f"Thủ tục thứ {position} ({normalised['code']}): mã bị trùng với thủ tục thứ "
-                            f"{seen[normalised['code']]} trong cùng tệp.")
+            problems.append(
+                f"Thủ tục thứ {position} ({normalised['code']}): mã bị trùng với thủ tục thứ "
+                f"{seen[normalised['code']]} trong cùng tệp."
+            )
             normalised = None
         if normalised is None:
             report.rejected += 1

@@ -60,7 +60,9 @@ def validation_problems(version: ProcedureVersion) -> list[str]:
         if fee.amount < 0:
             problems.append(f"Mức thu “{fee}” âm.")
         if fee.channel and fee.channel not in version.channels:
-            problems.append(f"Khoản thu cho hình thức “{fee.get_channel_display()}” không có trong cách thức thực hiện.")
+            problems.append(
+                f"Khoản thu cho hình thức “{fee.get_channel_display()}” không có trong cách thức thực hiện."
+            )
     steps = list(version.steps.all())
     if not steps:
         problems.append("Chưa có quy trình xử lý (các bước và thời gian của từng bước).")
@@ -90,13 +92,19 @@ def _num(value: Decimal) -> str:
 
 
 def log(version: ProcedureVersion, action: str, actor=None, **detail: object) -> CatalogEvent:
-    return CatalogEvent.objects.create(procedure=version.procedure, version=version, action=action,
-                                       actor=actor if getattr(actor, "pk", None) else None, detail=detail)
+    return CatalogEvent.objects.create(
+        procedure=version.procedure,
+        version=version,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        detail=detail,
+    )
 
 
 @transaction.atomic
-def publish(version: ProcedureVersion, *, decision_number: str, decision_date: date, valid_from: date | None = None,
-            actor=None) -> ProcedureVersion:
+def publish(
+    version: ProcedureVersion, *, decision_number: str, decision_date: date, valid_from: date | None = None, actor=None
+) -> ProcedureVersion:
     """Publish a draft; the previously published version ends the day before this one starts."""
     version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:

@@ -94,8 +94,13 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
 
 
 class Procedure(models.Model):
-    code = models.CharField("mã thủ tục", max_length=60, unique=True, validators=[validate_procedure_code],
-                            error_messages={"unique": "Mã thủ tục này đã có trong danh mục."})
+    code = models.CharField(
+        "mã thủ tục",
+        max_length=60,
+        unique=True,
+        validators=[validate_procedure_code],
+        error_messages={"unique": "Mã thủ tục này đã có trong danh mục."},
+    )
     name = models.CharField("tên thủ tục", max_length=1000)  # the portal has names of 590 characters
     field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="procedures", verbose_name="lĩnh vực")
     levels = models.JSONField("cấp thực hiện", default=list, blank=True)
@@ -166,8 +171,7 @@ class PublishedVersionError(ValidationError):
 
 
 class ProcedureVersion(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions",
-                                  verbose_name="thủ tục")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions", verbose_name="thủ tục")
     number = models.PositiveIntegerField("phiên bản")
     status = models.CharField("trạng thái", max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
@@ -175,18 +179,28 @@ class ProcedureVersion(models.Model):
     decision_number = models.CharField("số quyết định công bố", max_length=100, blank=True)
     decision_date = models.DateField("ngày quyết định công bố", null=True, blank=True)
     time_limit_value = models.PositiveIntegerField("thời hạn giải quyết", null=True, blank=True)
-    time_limit_unit = models.CharField("đơn vị thời hạn", max_length=20, choices=LIMIT_UNIT_CHOICES,
-                                       default=LimitUnit.WORKING_DAYS.value)
+    time_limit_unit = models.CharField(
+        "đơn vị thời hạn", max_length=20, choices=LIMIT_UNIT_CHOICES, default=LimitUnit.WORKING_DAYS.value
+    )
     time_limit_note = models.CharField("ghi chú thời hạn", max_length=500, blank=True)
     channels = models.JSONField("cách thức thực hiện", default=list, blank=True)
-    online_level = models.CharField("mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices,
-                                    default=OnlineLevel.NONE)
+    online_level = models.CharField(
+        "mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+    )
     steps_description = models.TextField("trình tự thực hiện", blank=True)
     conditions = models.TextField("yêu cầu, điều kiện", blank=True)
-    legal_basis = models.JSONField("căn cứ pháp lý", default=list, blank=True,
-                                   help_text='Danh sách {"number": "123/2015/NĐ-CP", "title": "...", "date": "2015-11-15"}')
-    result_documents = models.JSONField("kết quả thực hiện", default=list, blank=True,
-                                        help_text='Danh sách {"name": "Giấy khai sinh", "code": "KQ.G15.000031"}')
+    legal_basis = models.JSONField(
+        "căn cứ pháp lý",
+        default=list,
+        blank=True,
+        help_text='Danh sách {"number": "123/2015/NĐ-CP", "title": "...", "date": "2015-11-15"}',
+    )
+    result_documents = models.JSONField(
+        "kết quả thực hiện",
+        default=list,
+        blank=True,
+        help_text='Danh sách {"name": "Giấy khai sinh", "code": "KQ.G15.000031"}',
+    )
     notes = models.TextField("ghi chú", blank=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -197,8 +211,11 @@ class ProcedureVersion(models.Model):
         verbose_name_plural = "phiên bản thủ tục"
         ordering = ["procedure__code", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "number"], name="unique_version_number",
-                                    violation_error_message="Thủ tục đã có phiên bản số này."),
+            models.UniqueConstraint(
+                fields=["procedure", "number"],
+                name="unique_version_number",
+                violation_error_message="Thủ tục đã có phiên bản số này.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,9 +258,11 @@ class FrozenChildMixin:
 
     def _check_editable(self) -> None:
         version = getattr(self, "version", None)
-        if version is not None and version.pk and not ProcedureVersion.objects.filter(
-            pk=version.pk, status=VersionStatus.DRAFT
-        ).exists():
+        if (
+            version is not None
+            and version.pk
+            and not ProcedureVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).exists()
+        ):
             raise PublishedVersionError("Phiên bản đã công bố không được sửa. Hãy tạo phiên bản mới để thay đổi.")
 
     def save(self, *args: object, **kwargs: object) -> None:
@@ -264,14 +283,16 @@ class CopyType(models.TextChoices):
 
 
 class RequiredDocument(FrozenChildMixin, models.Model):
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="documents",
-                                verbose_name="phiên bản")
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="documents", verbose_name="phiên bản"
+    )
     position = models.PositiveIntegerField("thứ tự", default=0)
     name = models.TextField("tên giấy tờ")
     copy_type = models.CharField("loại bản", max_length=20, choices=CopyType.choices, default=CopyType.ORIGINAL)
     copies = models.PositiveIntegerField("số lượng", default=1)
-    required = models.BooleanField("bắt buộc", default=True,
-                                   help_text="Bỏ chọn nếu chỉ phải nộp trong một số trường hợp.")
+    required = models.BooleanField(
+        "bắt buộc", default=True, help_text="Bỏ chọn nếu chỉ phải nộp trong một số trường hợp."
+    )
     condition = models.CharField("trường hợp phải nộp", max_length=500, blank=True)
     form_name = models.CharField("mẫu đơn, tờ khai", max_length=255, blank=True)
     form_template = models.FileField("tệp mẫu", upload_to="catalog/forms/%Y/", blank=True)
@@ -293,14 +314,25 @@ class FeeKind(models.TextChoices):
 
 
 class Fee(FrozenChildMixin, models.Model):
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees",
-                                verbose_name="phiên bản")
-    channel = models.CharField("hình thức nộp", max_length=10, choices=Channel.choices, blank=True,
-                               help_text="Để trống nếu áp dụng cho mọi hình thức.")
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="fees", verbose_name="phiên bản"
+    )
+    channel = models.CharField(
+        "hình thức nộp",
+        max_length=10,
+        choices=Channel.choices,
+        blank=True,
+        help_text="Để trống nếu áp dụng cho mọi hình thức.",
+    )
     kind = models.CharField("loại", max_length=10, choices=FeeKind.choices, default=FeeKind.CHARGE)
     name = models.CharField("tên khoản thu", max_length=255, blank=True)
-    amount = models.DecimalField("mức thu (đồng)", max_digits=14, decimal_places=0, default=Decimal(0),
-                                 validators=[MinValueValidator(Decimal(0), "Mức thu không được âm.")])
+    amount = models.DecimalField(
+        "mức thu (đồng)",
+        max_digits=14,
+        decimal_places=0,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0), "Mức thu không được âm.")],
+    )
     description = models.CharField("mô tả", max_length=500, blank=True)
     legal_basis = models.CharField("căn cứ", max_length=255, blank=True)
 
@@ -322,10 +354,18 @@ class FeeOverride(models.Model):
     """A provincial council's resolution sets a different amount for a unit (or the whole province)."""
 
     fee = models.ForeignKey(Fee, on_delete=models.CASCADE, related_name="overrides", verbose_name="khoản thu")
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.CASCADE, related_name="fee_overrides",
-                             verbose_name="áp dụng cho đơn vị (và các đơn vị trực thuộc)")
-    amount = models.DecimalField("mức thu (đồng)", max_digits=14, decimal_places=0,
-                                 validators=[MinValueValidator(Decimal(0), "Mức thu không được âm.")])
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        on_delete=models.CASCADE,
+        related_name="fee_overrides",
+        verbose_name="áp dụng cho đơn vị (và các đơn vị trực thuộc)",
+    )
+    amount = models.DecimalField(
+        "mức thu (đồng)",
+        max_digits=14,
+        decimal_places=0,
+        validators=[MinValueValidator(Decimal(0), "Mức thu không được âm.")],
+    )
     legal_basis = models.CharField("căn cứ (nghị quyết HĐND)", max_length=255)
 
     class Meta:
@@ -352,20 +392,33 @@ class ProcessStep(FrozenChildMixin, models.Model):
     unit of the version's time limit (working days or working hours).
     """
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps",
-                                verbose_name="phiên bản")
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="steps", verbose_name="phiên bản"
+    )
     stage = models.PositiveIntegerField("bước", help_text="Các bước cùng số chạy song song.")
     action = models.CharField("công việc", max_length=500)
-    role = models.ForeignKey("organizations.Role", null=True, blank=True, on_delete=models.PROTECT,
-                             verbose_name="vai trò thực hiện")
-    handler = models.CharField("đơn vị thực hiện", max_length=20, choices=StepHandler.choices,
-                               default=StepHandler.COMPETENT_UNIT)
-    unit = models.ForeignKey("organizations.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="process_steps", verbose_name="đơn vị cụ thể")
+    role = models.ForeignKey(
+        "organizations.Role", null=True, blank=True, on_delete=models.PROTECT, verbose_name="vai trò thực hiện"
+    )
+    handler = models.CharField(
+        "đơn vị thực hiện", max_length=20, choices=StepHandler.choices, default=StepHandler.COMPETENT_UNIT
+    )
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="process_steps",
+        verbose_name="đơn vị cụ thể",
+    )
     external_agency = models.CharField("cơ quan khác", max_length=255, blank=True)
     inter_agency = models.BooleanField("liên thông", default=False)
-    allotted = models.DecimalField("thời gian", max_digits=7, decimal_places=2,
-                                   validators=[MinValueValidator(Decimal(0), "Thời gian không được âm.")])
+    allotted = models.DecimalField(
+        "thời gian",
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0), "Thời gian không được âm.")],
+    )
 
     class Meta:
         verbose_name = "bước xử lý"
@@ -385,10 +438,12 @@ class ProcessStep(FrozenChildMixin, models.Model):
 class ProcedureUnit(models.Model):
     """Which units receive and which handle a procedure in this province."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="unit_links",
-                                  verbose_name="thủ tục")
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.CASCADE, related_name="procedure_links",
-                             verbose_name="đơn vị")
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="unit_links", verbose_name="thủ tục"
+    )
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.CASCADE, related_name="procedure_links", verbose_name="đơn vị"
+    )
     receives = models.BooleanField("tiếp nhận", default=True)
     handles = models.BooleanField("giải quyết", default=False)
 
@@ -405,8 +460,9 @@ class CatalogEvent(models.Model):
     """Audit trail of the catalogue: who created, edited, validated, published, retired or imported what."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="events")
-    version = models.ForeignKey(ProcedureVersion, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="events")
+    version = models.ForeignKey(
+        ProcedureVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
     action = models.CharField("thao tác", max_length=30)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(default=timezone.now)

@@ -16,21 +16,20 @@ def fill_folded_columns(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='procedure',
-            name='agencies_folded',
-            field=models.TextField(default='', editable=False),
+            model_name="procedure",
+            name="agencies_folded",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AddField(
-            model_name='procedure',
-            name='name_folded',
-            field=models.TextField(default='', editable=False),
+            model_name="procedure",
+            name="name_folded",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.RunPython(fill_folded_columns, migrations.RunPython.noop),
     ]

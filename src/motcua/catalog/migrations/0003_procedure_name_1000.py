@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_procedure_folded_search_columns'),
+        ("catalog", "0002_procedure_folded_search_columns"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='procedure',
-            name='name',
-            field=models.CharField(max_length=1000, verbose_name='tên thủ tục'),
+            model_name="procedure",
+            name="name",
+            field=models.CharField(max_length=1000, verbose_name="tên thủ tục"),
         ),
     ]

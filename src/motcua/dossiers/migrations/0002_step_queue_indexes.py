@@ -5,21 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_procedure_name_1000'),
-        ('dossiers', '0001_initial'),
-        ('organizations', '0002_unit_office_hours'),
+        ("catalog", "0003_procedure_name_1000"),
+        ("dossiers", "0001_initial"),
+        ("organizations", "0002_unit_office_hours"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='dossierstep',
-            index=models.Index(condition=models.Q(('state', 'active')), fields=['unit', 'plan_step', 'dossier'], name='dossierstep_active_unit_idx'),
+            model_name="dossierstep",
+            index=models.Index(
+                condition=models.Q(("state", "active")),
+                fields=["unit", "plan_step", "dossier"],
+                name="dossierstep_active_unit_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='dossierstep',
-            index=models.Index(condition=models.Q(('state', 'pending')), fields=['dossier', 'plan_step'], name='dossierstep_pending_idx'),
+            model_name="dossierstep",
+            index=models.Index(
+                condition=models.Q(("state", "pending")),
+                fields=["dossier", "plan_step"],
+                name="dossierstep_pending_idx",
+            ),
         ),
     ]

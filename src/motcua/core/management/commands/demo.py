@@ -32,9 +32,9 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     load_demo()
                     report = load_demo_catalog()
-                self.stdout.write(self.style.SUCCESS(
-                    f"Đã nạp dữ liệu mẫu thành phố Huế và {report.created} thủ tục hành chính."
-                ))
+                self.stdout.write(
+                    self.style.SUCCESS(f"Đã nạp dữ liệu mẫu thành phố Huế và {report.created} thủ tục hành chính.")
+                )
         self._print_accounts()
 
     def _print_accounts(self) -> None:

@@ -6,6 +6,7 @@ bad inputs are small workbooks built here.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -23,6 +24,9 @@ pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "national-portal"
 BO_TU_PHAP = FIXTURES / "danh-sach-tthc-BoTuPhap.xlsx"
 BO_CONG_AN = FIXTURES / "danh-sach-tthc-BoCongAn.xlsx"
+# Skipped on a laptop without ../shared; CI sets MOTCUA_REQUIRE_FIXTURES=1 so a missing file fails instead.
+if not BO_TU_PHAP.exists() and os.environ.get("MOTCUA_REQUIRE_FIXTURES") == "1":
+    raise RuntimeError(f"portal fixtures not found in {FIXTURES} but MOTCUA_REQUIRE_FIXTURES=1")
 needs_fixtures = pytest.mark.skipif(not BO_TU_PHAP.exists(), reason=f"portal fixtures not found in {FIXTURES}")
 
 BANNER = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập – Tự do – Hạnh phúc\n\nDANH SÁCH THỦ TỤC HÀNH CHÍNH\n"

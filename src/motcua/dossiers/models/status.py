@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from motcua.catalog.models import Channel
+
 
 class Status(models.IntegerChoices):
     NEW = 1, "Mới đăng ký"
@@ -20,10 +22,8 @@ OPEN_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.F
 FINAL_STATUSES = (Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)
 
 
-class DossierChannel(models.TextChoices):
-    COUNTER = "counter", "Trực tiếp"
-    POST = "post", "Dịch vụ bưu chính"
-    ONLINE = "online", "Trực tuyến"
+# A dossier arrives through one of the channels its procedure offers: the same three (Decree 61 Art. 16).
+DossierChannel = Channel
 
 
 class ResultDelivery(models.TextChoices):

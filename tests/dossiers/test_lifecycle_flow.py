@@ -217,3 +217,17 @@ def test_events_are_append_only(birth, staff):
         event.save()
     with pytest.raises(Exception, match="không được xóa"):
         event.delete()
+
+
+def test_explanation_shows_the_rescheduled_date_in_vietnamese_time(birth, staff):
+    """Bug: the rescheduled moment was printed in UTC (10:00 instead of 17:00)."""
+    from motcua.dossiers.deadlines import explain_due
+
+    with at(2026, 3, 9, 9, 0):
+        d = actions.receive_at_counter(birth_intake(birth), actor=staff["counter"])
+        d = actions.forward(d, actor=staff["counter"])
+    with at(2026, 3, 10, 9, 0):
+        d = actions.apologize(d, actor=staff["leader"], reason="Chờ xác minh", new_due_date=date(2026, 3, 16))
+    lines = explain_due(Dossier.objects.get(pk=d.pk))
+    assert lines[-1] == "Hẹn lại ngày trả kết quả (Phiếu xin lỗi và hẹn lại): 17:00 16/03/2026."
+    assert lines[-2] == "Hạn trả kết quả: 17:00 ngày 12/03/2026"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from motcua.workcalendar.calendar import WorkCalendar
 from motcua.workcalendar.deadlines import add_working_time, due_at, effective_receipt, explain
 from motcua.workcalendar.rules import LimitUnit, OfficeHours, Supplement, SupplementPolicy, TimeLimit
@@ -37,37 +39,33 @@ def supplements_of(dossier) -> list[Supplement]:
     return [Supplement(dossier.supplement_requested_at, dossier.supplement_received_at)]
 
 
-def dossier_due(dossier) -> datetime | None:
-    """The legal due moment (before any reschedule); None while a supplement is awaited."""
+def _due_inputs(dossier):
+    """What the calendar needs to place this dossier's due moment, or None before receipt / without a limit."""
     limit = dossier.procedure_version.time_limit()
     if limit is None or dossier.received_at is None:
         return None
-    return due_at(
-        calendar_of(dossier),
-        dossier.received_at,
-        limit,
-        hours=hours_of(dossier),
-        policy=SupplementPolicy(dossier.supplement_policy or SupplementPolicy.RESTART),
-        supplements=supplements_of(dossier),
-    )
+    return (calendar_of(dossier), dossier.received_at, limit), {
+        "hours": hours_of(dossier),
+        "policy": SupplementPolicy(dossier.supplement_policy or SupplementPolicy.RESTART),
+        "supplements": supplements_of(dossier),
+    }
+
+
+def dossier_due(dossier) -> datetime | None:
+    """The legal due moment (before any reschedule); None while a supplement is awaited."""
+    inputs = _due_inputs(dossier)
+    return due_at(*inputs[0], **inputs[1]) if inputs else None
 
 
 def explain_due(dossier) -> list[str]:
-    limit = dossier.procedure_version.time_limit()
-    if limit is None or dossier.received_at is None:
+    """The citizen-readable reasoning behind the due date, ending with the rescheduled date if any."""
+    inputs = _due_inputs(dossier)
+    if inputs is None:
         return []
-    lines = explain(
-        calendar_of(dossier),
-        dossier.received_at,
-        limit,
-        hours=hours_of(dossier),
-        policy=SupplementPolicy(dossier.supplement_policy or SupplementPolicy.RESTART),
-        supplements=supplements_of(dossier),
-    )
+    lines = explain(*inputs[0], **inputs[1])
     if dossier.rescheduled_due_at:
-        lines.append(
-            f"Hẹn lại ngày trả kết quả (Phiếu xin lỗi và hẹn lại): {dossier.rescheduled_due_at:%H:%M %d/%m/%Y}."
-        )
+        moment = timezone.localtime(dossier.rescheduled_due_at)
+        lines.append(f"Hẹn lại ngày trả kết quả (Phiếu xin lỗi và hẹn lại): {moment:%H:%M %d/%m/%Y}.")
     return lines
 
 

@@ -23,6 +23,7 @@ def test_queues_follow_the_dossier_and_stay_in_scope(birth, staff):
         assert keys(staff["counter"], "to_forward") == [d.code]
         d = actions.forward(d, actor=staff["counter"])
     assert keys(staff["counter"], "to_forward") == []
+    assert keys(staff["leader"], "to_sign") == [], "appraisal is still running: nothing to sign yet"
     assert keys(staff["specialist"], "to_process") == [d.code]
     assert keys(staff["specialist"], "overdue", now=vn(2026, 3, 13, 8, 0)) == [d.code]
     assert keys(staff["specialist"], "due_soon", now=vn(2026, 3, 12, 8, 0)) == [d.code]

@@ -486,6 +486,7 @@ def _activate_stage(dossier: Dossier, moment: datetime) -> list[DossierStep]:
     pending = dossier.steps.filter(state=StepState.PENDING).order_by("stage")
     first = pending.first()
     if first is None:
+        _mark_signing(dossier)
         return []
     started = []
     for step in pending.filter(stage=first.stage):
@@ -494,7 +495,18 @@ def _activate_stage(dossier: Dossier, moment: datetime) -> list[DossierStep]:
         step.due_at = deadlines.step_due(dossier, moment, step.allotted)
         step.save(update_fields=["state", "started_at", "due_at"])
         started.append(step)
+    _mark_signing(dossier)
     return started
+
+
+def _mark_signing(dossier: Dossier) -> None:
+    """Keep the leader's queue a plain indexed filter: the dossier waits for a signature when the running step is
+    the leader's (by role in the plan), or when no processing work is left before the result goes back."""
+    leader = dossier.steps.filter(state=StepState.ACTIVE, plan_step__role__code="agency_leader").exists()
+    work_left = (
+        dossier.steps.filter(state=StepState.PENDING).exclude(plan_step__handler=StepHandler.RECEIVING_UNIT).exists()
+    )
+    dossier.awaiting_signature = leader or not work_left
 
 
 def receive_at_counter(intake: Intake, *, actor, at: datetime | None = None) -> Dossier:

@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from motcua.catalog.models import StepHandler
 from motcua.dossiers.models import Dossier, DossierStep, Status, StepState
 from motcua.dossiers.workflow import PROCESS, RECEIVE, SIGN
 from motcua.organizations.scoping import units_visible_to
@@ -96,25 +95,9 @@ def queue(user, key: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
         late = Q(rescheduled_due_at__lt=now) | Q(rescheduled_due_at__isnull=True, due_at__lt=now)
         return base.filter(_in_progress(units)).filter(late).order_by(due)
     if key == "to_sign":
-        # The leader's desk: the active step is the leader's (by role), or it is the agency's last step
-        # before the result goes back to the one-stop section.
-        # Both step conditions are uncorrelated subqueries read from the small partial indexes of active and
-        # pending steps, so PostgreSQL hashes each once; correlated EXISTS probes, two per dossier, cost ~0.4 s
-        # per count over a million dossiers. A leader step counts when it is active in one of this desk's units.
-        desk = Dossier.objects.filter(handling_unit_id__in=units, status=Status.PROCESSING)
-        leader_step = DossierStep.objects.filter(
-            state=StepState.ACTIVE, unit_id__in=units, plan_step__role__code="agency_leader"
-        ).values("dossier_id")
-        work_left = (
-            DossierStep.objects.filter(dossier__in=desk, state=StepState.PENDING)
-            .exclude(plan_step__handler=StepHandler.RECEIVING_UNIT)
-            .values("dossier_id")
-        )
-        return (
-            base.filter(handling_unit_id__in=units, status=Status.PROCESSING)
-            .filter(Q(pk__in=leader_step) | ~Q(pk__in=work_left))
-            .order_by(due)
-        )
+        # The leader's desk: ``awaiting_signature`` is kept by actions.py whenever a stage starts (the running step
+        # is the leader's, or no processing work is left), so the queue is one partial-index read.
+        return base.filter(handling_unit_id__in=units, status=Status.PROCESSING, awaiting_signature=True).order_by(due)
     raise KeyError(key)
 
 

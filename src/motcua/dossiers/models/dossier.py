@@ -94,6 +94,11 @@ class Dossier(models.Model):
     supplement_count = models.PositiveSmallIntegerField(default=0)
     apology_count = models.PositiveSmallIntegerField(default=0)
     early_return_notified_at = models.DateTimeField(null=True, blank=True)
+    awaiting_signature = models.BooleanField(
+        "chờ lãnh đạo ký",
+        default=False,
+        help_text="Bước đang xử lý là của lãnh đạo, hoặc không còn việc nào trước khi trả kết quả (hàng chờ ký).",
+    )
 
     result_kind = models.CharField("loại kết quả", max_length=10, choices=ResultKind.choices, blank=True)
     result_note = models.TextField("nội dung kết quả", blank=True)
@@ -110,6 +115,11 @@ class Dossier(models.Model):
             models.Index(fields=["handling_unit", "status", "due_at"], name="dossier_queue_idx"),
             models.Index(fields=["receiving_unit", "status", "due_at"], name="dossier_counter_idx"),
             models.Index(fields=["received_at"], name="dossier_received_idx"),
+            models.Index(
+                fields=["handling_unit", "due_at"],
+                name="dossier_to_sign_idx",
+                condition=models.Q(awaiting_signature=True, status=4),
+            ),
         ]
         permissions = [
             ("receive_dossier", "Tiếp nhận hồ sơ, trả kết quả (Bộ phận Một cửa)"),

@@ -4,21 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_procedure_name_1000'),
-        ('dossiers', '0002_step_queue_indexes'),
-        ('organizations', '0002_unit_office_hours'),
+        ("catalog", "0003_procedure_name_1000"),
+        ("dossiers", "0002_step_queue_indexes"),
+        ("organizations", "0002_unit_office_hours"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dossier',
-            name='awaiting_signature',
-            field=models.BooleanField(default=False, help_text='Bước đang xử lý là của lãnh đạo, hoặc không còn việc nào trước khi trả kết quả (hàng chờ ký).', verbose_name='chờ lãnh đạo ký'),
+            model_name="dossier",
+            name="awaiting_signature",
+            field=models.BooleanField(
+                default=False,
+                help_text="Bước đang xử lý là của lãnh đạo, hoặc không còn việc nào trước khi trả kết quả (hàng chờ ký).",
+                verbose_name="chờ lãnh đạo ký",
+            ),
         ),
         migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('awaiting_signature', True), ('status', 4)), fields=['handling_unit', 'due_at'], name='dossier_to_sign_idx'),
+            model_name="dossier",
+            index=models.Index(
+                condition=models.Q(("awaiting_signature", True), ("status", 4)),
+                fields=["handling_unit", "due_at"],
+                name="dossier_to_sign_idx",
+            ),
         ),
     ]

@@ -9,20 +9,21 @@ unless someone else acted first (then the write path answers with a conflict).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from motcua.dossiers import deadlines, workflow
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, ResultKind, Status, StepState
+from motcua.dossiers.access import VIEW_DOSSIER, Offer, offers, visible_dossiers  # noqa: F401 (used by the views)
+from motcua.dossiers.models import Dossier, DossierEvent, ResultKind, Status
 from motcua.organizations.models import RECEIVING_KINDS, Unit
-from motcua.organizations.scoping import has_unit_perm, units_visible_to
+from motcua.organizations.scoping import units_visible_to
 from motcua.workcalendar import WorkCalendar, classify_finished, classify_open
 
-VIEW = "dossiers.view_dossier"
+VIEW = VIEW_DOSSIER
 
 OPEN_MARKS = {
     "overdue": ("Quá hạn", "late"),
@@ -48,14 +49,6 @@ FORMS = {
 class Mark:
     label: str
     tone: str  # ok | soon | late — a CSS class; the label carries the meaning (never colour alone)
-
-
-def visible_dossiers(user) -> QuerySet[Dossier]:
-    """Dossiers whose receiving or handling unit, or one of whose step units, the officer may view."""
-    units = units_visible_to(user, VIEW)
-    return Dossier.objects.filter(
-        Q(receiving_unit__in=units) | Q(handling_unit__in=units) | Q(steps__unit__in=units)
-    ).distinct()
 
 
 def receiving_units(user) -> QuerySet[Unit]:
@@ -112,46 +105,6 @@ def dossier_mark(dossier: Dossier, calendar: WorkCalendar, now: datetime | None 
 
 
 # --- actions offered now ----------------------------------------------------------------------------
-
-
-@dataclass
-class Offer:
-    """An action this officer may take on this dossier now, with the steps it may apply to."""
-
-    transition: workflow.Transition
-    steps: list[DossierStep] = field(default_factory=list)
-
-    @property
-    def action(self) -> str:
-        return self.transition.action
-
-    @property
-    def label(self) -> str:
-        return self.transition.label
-
-
-def _step_unit(dossier: Dossier, step: DossierStep) -> Unit:
-    return step.unit if step.unit_id else dossier.handling_unit
-
-
-def offers(user, dossier: Dossier) -> list[Offer]:
-    """The transitions allowed from the current status for which ``user`` holds the permission in scope."""
-    result = []
-    active_steps: list[DossierStep] | None = None
-    for transition in workflow.allowed_actions(dossier.status):
-        if transition.permission is None:
-            continue
-        if transition.scope == "step":
-            if active_steps is None:
-                active_steps = list(dossier.steps.filter(state=StepState.ACTIVE).select_related("unit"))
-            mine = [s for s in active_steps if has_unit_perm(user, transition.permission, _step_unit(dossier, s))]
-            if mine:
-                result.append(Offer(transition, mine))
-            continue
-        unit = dossier.receiving_unit if transition.scope == "receiving" else dossier.handling_unit
-        if has_unit_perm(user, transition.permission, unit):
-            result.append(Offer(transition))
-    return result
 
 
 # --- printable forms --------------------------------------------------------------------------------

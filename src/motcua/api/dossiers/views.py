@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import authenticate, user_logged_in
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -52,13 +52,13 @@ from motcua.api.dossiers.serializers import (
     PublicDossierSerializer,
 )
 from motcua.dossiers import actions, workflow
+from motcua.dossiers.access import VIEW_DOSSIER, can_view, offers, visible_dossiers
 from motcua.dossiers.codes import DOSSIER_CODE_RE, normalize_code
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Status, StepState
+from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.organizations.codes import normalize_agency_code
 from motcua.organizations.models import Unit
-from motcua.organizations.scoping import has_unit_perm, units_visible_to
+from motcua.organizations.scoping import has_unit_perm
 
-VIEW_DOSSIER = "dossiers.view_dossier"
 TAG = "Hồ sơ"
 PUBLIC_TAG = "Tra cứu hồ sơ (công khai)"
 FORMS = {
@@ -93,35 +93,6 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 # --- scoping --------------------------------------------------------------------------------------
 
 
-def visible_unit_ids(user) -> list[int] | None:
-    """Ids of the units where ``user`` may view dossiers; None means every unit (superuser)."""
-    if getattr(user, "is_superuser", False):
-        return None
-    return list(units_visible_to(user, VIEW_DOSSIER).values_list("pk", flat=True))
-
-
-def visible_dossiers(user) -> QuerySet[Dossier]:
-    ids = visible_unit_ids(user)
-    if ids is None:
-        return Dossier.objects.all()
-    if not ids:
-        return Dossier.objects.none()
-    in_step = DossierStep.objects.filter(dossier=OuterRef("pk"), unit_id__in=ids)
-    return Dossier.objects.filter(Q(receiving_unit_id__in=ids) | Q(handling_unit_id__in=ids) | Exists(in_step))
-
-
-def can_view(user, dossier: Dossier) -> bool:
-    if has_unit_perm(user, VIEW_DOSSIER, dossier.receiving_unit) or has_unit_perm(
-        user, VIEW_DOSSIER, dossier.handling_unit
-    ):
-        return True
-    return any(
-        has_unit_perm(user, VIEW_DOSSIER, step.unit)
-        for step in dossier.steps.exclude(unit=None).select_related("unit")
-        if step.unit_id not in (dossier.receiving_unit_id, dossier.handling_unit_id)
-    )
-
-
 def candidate_codes(raw: str) -> list[str]:
     """Stored forms of a typed code: 4–7 digit sequences (``…-0001``, ``…-0000001``) and either order of
     the agency code's groups (``000.01.41.H57`` or ``H57.41.01.000``). Empty if it is not a code."""
@@ -153,30 +124,15 @@ def get_visible_dossier(request: Request, code: str, *, queryset: QuerySet[Dossi
 
 
 def allowed_for(user, dossier: Dossier) -> list[dict[str, str]]:
-    """The actions this caller may take now: legal from the status *and* permitted in the right unit."""
-    result = []
-    active_units: list[Unit] | None = None
-    for transition in workflow.allowed_actions(dossier.status):
-        if transition.permission is None:
-            continue
-        if transition.scope == "receiving":
-            units = [dossier.receiving_unit]
-        elif transition.scope == "handling":
-            units = [dossier.handling_unit]
-        else:
-            if active_units is None:
-                steps = dossier.steps.filter(state=StepState.ACTIVE).select_related("unit")
-                active_units = [s.unit or dossier.handling_unit for s in steps]
-            units = active_units
-        if any(has_unit_perm(user, transition.permission, unit) for unit in units):
-            result.append(
-                {
-                    "action": transition.action,
-                    "label": transition.label,
-                    "url": f"/api/v1/dossiers/{dossier.code}/actions/{transition.action}/",
-                }
-            )
-    return result
+    """The actions this caller may take now (see ``dossiers.access.offers``), with their API URLs."""
+    return [
+        {
+            "action": offer.action,
+            "label": offer.label,
+            "url": f"/api/v1/dossiers/{dossier.code}/actions/{offer.action}/",
+        }
+        for offer in offers(user, dossier)
+    ]
 
 
 def detail_response(request: Request, dossier: Dossier, status: int = 200, headers: dict | None = None) -> Response:

@@ -1,0 +1,83 @@
+"""Who may see a dossier and which actions an officer is offered on it now.
+
+The back-office pages and the API both ask these questions; the answers are rules of the dossier domain
+(the transition table plus unit-scoped permissions), so they live here once. An offered action is one
+``actions.py`` will accept: legal from the current status and permitted in the unit the transition's
+scope names (receiving unit, handling unit, or the unit of an active step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from motcua.dossiers import workflow
+from motcua.dossiers.models import Dossier, DossierStep, StepState
+from motcua.organizations.models import Unit
+from motcua.organizations.scoping import has_unit_perm, units_visible_to
+
+VIEW_DOSSIER = "dossiers.view_dossier"
+
+
+def visible_dossiers(user) -> QuerySet[Dossier]:
+    """Dossiers whose receiving or handling unit, or the unit of one of their steps, the officer may view.
+
+    Step units count so that an agency asked for its part of an inter-agency dossier can see and act on it.
+    """
+    units = units_visible_to(user, VIEW_DOSSIER).values("pk")
+    in_step = DossierStep.objects.filter(dossier=OuterRef("pk"), unit_id__in=units)
+    return Dossier.objects.filter(Q(receiving_unit_id__in=units) | Q(handling_unit_id__in=units) | Exists(in_step))
+
+
+def can_view(user, dossier: Dossier) -> bool:
+    if has_unit_perm(user, VIEW_DOSSIER, dossier.receiving_unit) or has_unit_perm(
+        user, VIEW_DOSSIER, dossier.handling_unit
+    ):
+        return True
+    return any(
+        has_unit_perm(user, VIEW_DOSSIER, step.unit)
+        for step in dossier.steps.exclude(unit=None).select_related("unit")
+        if step.unit_id not in (dossier.receiving_unit_id, dossier.handling_unit_id)
+    )
+
+
+@dataclass
+class Offer:
+    """An action this officer may take on this dossier now, with the active steps it may apply to."""
+
+    transition: workflow.Transition
+    steps: list[DossierStep] = field(default_factory=list)
+
+    @property
+    def action(self) -> str:
+        return self.transition.action
+
+    @property
+    def label(self) -> str:
+        return self.transition.label
+
+
+def step_unit(dossier: Dossier, step: DossierStep) -> Unit:
+    """The unit whose officers act for a step: its own unit, or the lead agency for an outside agency's step."""
+    return step.unit if step.unit_id else dossier.handling_unit
+
+
+def offers(user, dossier: Dossier) -> list[Offer]:
+    """The transitions allowed from the current status for which ``user`` holds the permission in scope."""
+    result = []
+    active_steps: list[DossierStep] | None = None
+    for transition in workflow.allowed_actions(dossier.status):
+        if transition.permission is None:
+            continue
+        if transition.scope == "step":
+            if active_steps is None:
+                active_steps = list(dossier.steps.filter(state=StepState.ACTIVE).select_related("unit"))
+            mine = [s for s in active_steps if has_unit_perm(user, transition.permission, step_unit(dossier, s))]
+            if mine:
+                result.append(Offer(transition, mine))
+            continue
+        unit = dossier.receiving_unit if transition.scope == "receiving" else dossier.handling_unit
+        if has_unit_perm(user, transition.permission, unit):
+            result.append(Offer(transition))
+    return result

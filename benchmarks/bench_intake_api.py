@@ -7,12 +7,19 @@ What it does:
 2. Migrates, loads the demo province and the demo catalogue, and creates one receiving officer (with an API
    token) per receiving centre that accepts the chosen procedure, so intake spreads over several
    unit-day code sequences as in a real province.
-3. Serves the app with gunicorn (gthread workers, keep-alive) on 127.0.0.1.
-4. Drives POST /api/v1/dossiers/ from separate client processes (threads with keep-alive ``http.client``
-   connections), each request with a unique ``Idempotency-Key`` and applicant, for a bounded time.
+3. Serves the app with gunicorn on 127.0.0.1: sync workers, as ``make run`` does (one request at a time
+   per process, a connection per request). ``--worker-class gthread --keep-alive`` is there to compare:
+   a kept-alive connection stays with the worker that accepted it, so load spreads unevenly and threads
+   of one worker queue behind its GIL (measured: the machine sat 40 % idle at 47 dossiers/s).
+4. Drives POST /api/v1/dossiers/ from separate client processes, 12 threads in all, each request with a
+   unique ``Idempotency-Key`` and applicant, for a bounded time. The client sends pre-encoded bytes over
+   plain sockets (``LeanConnection``): it shares the two cores with the server, and ``http.client`` with
+   per-request JSON encoding cost several milliseconds of CPU per request.
 5. Fires pairs of identical concurrent requests (same key) and checks each pair made one dossier.
 6. Verifies: dossiers in the database == 201 answers; codes have no gaps per unit-day; every sequence
    counter equals its highest code.
+
+7. Reports CPU per dossier: the web workers, PostgreSQL, the client, and the whole machine's busy share.
 
 Usage: ``.venv/bin/python benchmarks/bench_intake_api.py [--db postgres|sqlite] [--duration 20]``
 """
@@ -194,6 +201,14 @@ def cpu_seconds(roots: list[int]) -> float:
     return total / tick
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, steal) CPU-seconds of the whole machine since boot, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
 # --- load -------------------------------------------------------------------------------------------
 
 
@@ -210,29 +225,106 @@ def _post(conn: http.client.HTTPConnection, token: str, body: dict, key: str) ->
     return response.status, response.read()
 
 
-def _client_thread(port: int, plan: dict, stop_at: float, warm_until: float, prefix: str, out: list) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+class LeanConnection:
+    """A keep-alive HTTP/1.1 client that costs the shared CPU as little as possible.
+
+    Client and server share this machine's two cores; ``http.client`` plus per-request JSON encoding
+    spent several milliseconds of CPU per request that the server then lacked. This sends pre-encoded
+    request bytes and reads the answer by Content-Length; the server sees ordinary requests."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+
+    def _connect(self) -> socket.socket:
+        if self.sock is None:
+            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.buffer = b""
+        return self.sock
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock = None
+
+    def exchange(self, request: bytes) -> tuple[int, bytes]:
+        sock = self._connect()
+        sock.sendall(request)
+        while b"\r\n\r\n" not in self.buffer:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise OSError("connection closed")
+            self.buffer += chunk
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        lines = head.split(b"\r\n")
+        status = int(lines[0].split()[1])
+        length = 0
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(self.buffer) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise OSError("connection closed")
+            self.buffer += chunk
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return status, body
+
+
+ID_PLACEHOLDER = "@@IDNUMBER@@"
+
+
+def request_template(plan: dict, keep_alive: bool = True) -> tuple[bytes, bytes]:
+    """The POST with the citizen ID left as a placeholder; the key and ID are filled in per request."""
+    body = json.loads(json.dumps(plan["body"]))
+    body["applicant"]["id_number"] = ID_PLACEHOLDER
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    head = (
+        "POST /api/v1/dossiers/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Authorization: Token {plan['token']}\r\nContent-Length: {len(payload)}\r\n"
+        + ("" if keep_alive else "Connection: close\r\n")
+    ).encode()
+    return head, payload
+
+
+def _client_thread(
+    port: int, plan: dict, stop_at: float, warm_until: float, prefix: str, out: list, keep_alive: bool
+) -> None:
+    conn = LeanConnection(port)
+    head, payload = request_template(plan, keep_alive)
+    placeholder = ID_PLACEHOLDER.encode()
     n = 0
     while True:
         now = time.perf_counter()
         if now >= stop_at:
             break
         n += 1
-        body = json.loads(json.dumps(plan["body"]))
-        body["applicant"]["id_number"] = f"{prefix}{n:06d}"
+        id_number = f"{prefix}{n:06d}".encode()  # 12 digits, as long as the placeholder's slot in the template
+        request = head + b"Idempotency-Key: " + f"{prefix}-{n}-{uuid.uuid4()}".encode() + b"\r\n\r\n"
+        request = request.replace(
+            b"Content-Length: " + str(len(payload)).encode(),
+            b"Content-Length: %d" % (len(payload) - len(placeholder) + len(id_number)),
+        )
+        request += payload.replace(placeholder, id_number)
         start = time.perf_counter()
         try:
-            status, _ = _post(conn, plan["token"], body, f"{prefix}-{n}-{uuid.uuid4()}")
-        except (OSError, http.client.HTTPException):
+            status, _ = conn.exchange(request)
+        except OSError:
             conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             status = -1
+        if not keep_alive:
+            conn.close()
         end = time.perf_counter()
         out.append((start >= warm_until, status, end - start))
     conn.close()
 
 
-def _client_process(port: int, plans: list[dict], threads: int, index: int, stop_at_delta: float, warm: float, queue):
+def _client_process(
+    port: int, plans: list[dict], threads: int, index: int, stop_at_delta: float, warm: float, keep_alive: bool, queue
+):
     t0 = time.perf_counter()
     stop_at, warm_until = t0 + stop_at_delta, t0 + warm
     results: list[list] = [[] for _ in range(threads)]
@@ -241,24 +333,32 @@ def _client_process(port: int, plans: list[dict], threads: int, index: int, stop
         plan = plans[(index * threads + t) % len(plans)]
         prefix = f"{index:02d}{t:02d}"  # 4 digits + 6 digits of counter + 2 = 12-digit citizen id
         worker = threading.Thread(
-            target=_client_thread, args=(port, plan, stop_at, warm_until, f"{prefix}00", results[t]), daemon=True
+            target=_client_thread,
+            args=(port, plan, stop_at, warm_until, f"{prefix}00", results[t], keep_alive),
+            daemon=True,
         )
         workers.append(worker)
         worker.start()
     for worker in workers:
         worker.join()
-    queue.put([r for rs in results for r in rs])
+    queue.put(([r for rs in results for r in rs], time.process_time()))
 
 
-def run_load(port: int, plans: list[dict], processes: int, threads: int, duration: float, warm: float) -> dict:
+def run_load(
+    port: int, plans: list[dict], processes: int, threads: int, duration: float, warm: float, keep_alive: bool
+) -> dict:
     queue: multiprocessing.Queue = multiprocessing.Queue()
     procs = [
-        multiprocessing.Process(target=_client_process, args=(port, plans, threads, i, duration + warm, warm, queue))
+        multiprocessing.Process(
+            target=_client_process, args=(port, plans, threads, i, duration + warm, warm, keep_alive, queue)
+        )
         for i in range(processes)
     ]
     for p in procs:
         p.start()
-    rows = [r for _ in procs for r in queue.get()]
+    answers = [queue.get() for _ in procs]
+    rows = [r for rows_of_one, _cpu in answers for r in rows_of_one]
+    client_cpu = sum(cpu for _rows, cpu in answers)
     for p in procs:
         p.join()
     measured = [r for r in rows if r[0]]
@@ -277,6 +377,7 @@ def run_load(port: int, plans: list[dict], processes: int, threads: int, duratio
         "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else None,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else None,
         "errors": errors,
+        "client_cpu_ms_per_request": client_cpu * 1000 / max(1, len(rows)),
     }
 
 
@@ -315,10 +416,25 @@ def main() -> None:
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--worker-class", default="sync", choices=["sync", "gthread"], help="sync: as `make run` serves"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread only)")
+    parser.add_argument(
+        "--worker-connections",
+        type=int,
+        default=0,
+        help="keep-alive connections one worker takes (default: its threads, so connections spread over workers)",
+    )
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--client-threads", type=int, default=6, help="per client process")
+    parser.add_argument(
+        "--keep-alive",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="clients keep their connection (a worker then keeps it too); --no-keep-alive: one per request",
+    )
     parser.add_argument("--twins", type=int, default=20)
     args = parser.parse_args()
 
@@ -356,13 +472,15 @@ def main() -> None:
                 "--workers",
                 str(args.workers),
                 "--worker-class",
-                "gthread",
+                args.worker_class,
                 "--threads",
                 str(args.threads),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--keep-alive",
                 "30",
+                "--worker-connections",
+                str(args.worker_connections or args.threads),
                 "--log-level",
                 "warning",
                 "--chdir",
@@ -380,10 +498,18 @@ def main() -> None:
         roots = [server.pid]
         if pg is not None:
             roots.append(int((pg.data / "postmaster.pid").read_text().split()[0]))
-        cpu_before = cpu_seconds(roots)
-        load = run_load(port, plans, args.client_processes, args.client_threads, args.duration, args.warmup)
+        cpu_before, machine_before, wall_before = cpu_seconds(roots), machine_cpu(), time.perf_counter()
+        web_before = cpu_seconds(roots[:1])
+        load = run_load(
+            port, plans, args.client_processes, args.client_threads, args.duration, args.warmup, args.keep_alive
+        )
         cpu_used = cpu_seconds(roots) - cpu_before
+        web_used = cpu_seconds(roots[:1]) - web_before
+        machine_after, wall = machine_cpu(), time.perf_counter() - wall_before
+        load["machine_busy_percent"] = 100 * (machine_after[0] - machine_before[0]) / (wall * (os.cpu_count() or 1))
+        load["machine_steal_percent"] = 100 * (machine_after[1] - machine_before[1]) / (wall * (os.cpu_count() or 1))
         load["server_cpu_ms_per_dossier"] = cpu_used * 1000 / max(1, load["all_201"])
+        load["of_which_web_workers_ms"] = web_used * 1000 / max(1, load["all_201"])
         load["idle_2_core_ceiling_per_second"] = 2000 / max(1e-9, load["server_cpu_ms_per_dossier"])
         load["load_average_after"] = os.getloadavg()
         twin = twins(port, plans[0], args.twins)
@@ -393,7 +519,8 @@ def main() -> None:
                 {
                     "db": args.db,
                     "machine": f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-                    "server": f"gunicorn gthread {args.workers}×{args.threads}",
+                    "server": f"gunicorn {args.worker_class} {args.workers}×{args.threads}, "
+                    f"{args.worker_connections or args.threads} connections per worker",
                     "clients": f"{args.client_processes} processes × {args.client_threads} threads, keep-alive",
                     "receiving_units": [p["unit"] for p in plans],
                     "duration_s": args.duration,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
-from unittest import mock
+import threading
 
-from motcua.api.dossiers import idempotency
+import pytest
+from django.db import connection
+
 from motcua.api.models import IdempotencyKey
 from motcua.dossiers.models import Dossier, Status
-from tests.api.conftest import at, intake_body
+from tests.api.conftest import at, client_for, intake_body
 from tests.dossiers.conftest import PDF
 
 URL = "/api/v1/dossiers/"
@@ -150,14 +152,13 @@ def test_errors_are_not_remembered(birth, clients):
 
 
 def test_a_twin_that_committed_first_is_replayed(birth, clients):
-    """The race: both requests looked the key up before either committed; the second one's insert then
-    hits the unique constraint (after waiting for the first) and answers what the first answered."""
+    """The key row is inserted first: the second request's insert hits the unique constraint (after
+    waiting for the first to commit, when they race) and it answers what the first answered."""
     client = clients["counter"]
     headers = {"HTTP_IDEMPOTENCY_KEY": "khoa-dong-thoi"}
     with at(2026, 3, 9, 9, 0):
         first = client.post(URL, intake_body(birth), format="json", **headers)
-        with mock.patch.object(idempotency, "_lookup", return_value=None):
-            twin = client.post(URL, intake_body(birth), format="json", **headers)
+        twin = client.post(URL, intake_body(birth), format="json", **headers)
     assert twin.status_code == 201 and twin.json() == first.json()
     assert twin["Idempotent-Replayed"] == "true"
     assert Dossier.objects.count() == 1
@@ -166,3 +167,39 @@ def test_a_twin_that_committed_first_is_replayed(birth, clients):
 def test_an_invalid_key_is_400(birth, clients):
     response = clients["counter"].post(URL, intake_body(birth), format="json", HTTP_IDEMPOTENCY_KEY="x" * 300)
     assert response.status_code == 400 and "Idempotency-Key" in response.json()["errors"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks under real concurrency need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_twin_requests_sent_at_once_make_one_dossier_per_key_and_no_gap_in_codes(birth, staff):
+    """Four requests at the same moment, two keys: each key gets one dossier, the twin replays its answer,
+    and the rolled-back twin leaves no hole in the unit-day code sequence."""
+    barrier = threading.Barrier(4)
+    answers: list[tuple[str, int, dict, str]] = []
+
+    def send(client, key: str, applicant_id: str) -> None:
+        try:
+            body = intake_body(birth)
+            body["applicant"]["id_number"] = applicant_id
+            barrier.wait()
+            response = client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+            answers.append((key, response.status_code, response.json(), response.get("Idempotent-Replayed", "")))
+        finally:
+            connection.close()
+
+    with at(2026, 3, 9, 9, 0):
+        threads = [
+            threading.Thread(target=send, args=(client_for(staff["counter"]), key, applicant_id))
+            for key, applicant_id in [("a", "046090000001")] * 2 + [("b", "046090000002")] * 2
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(status for _key, status, _body, _replayed in answers) == [201, 201, 201, 201]
+    codes = {key: {body["code"] for k, _s, body, _r in answers if k == key} for key in ("a", "b")}
+    assert all(len(found) == 1 for found in codes.values()), codes
+    assert sorted(r for _k, _s, _b, r in answers) == ["", "", "true", "true"]
+    stored = sorted(Dossier.objects.values_list("code", flat=True))
+    assert stored == sorted(c for found in codes.values() for c in found)
+    assert [int(code.rsplit("-", 1)[1]) for code in stored] == [1, 2]

@@ -24,7 +24,8 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from motcua.catalog.models import Procedure, ProcedureVersion, RequiredDocument, StepHandler
+from motcua.catalog import snapshot
+from motcua.catalog.models import Procedure, ProcedureVersion, ProcessStep, RequiredDocument, StepHandler
 from motcua.dossiers import deadlines, workflow
 from motcua.dossiers.codes import DOSSIER_CODE_RE, next_code, normalize_code
 from motcua.dossiers.models import (
@@ -44,7 +45,7 @@ from motcua.organizations.models import Unit
 from motcua.organizations.scoping import has_unit_perm
 from motcua.workcalendar.deadlines import add_working_time, check_reschedule, classify_finished, working_time_between
 from motcua.workcalendar.errors import CalendarError
-from motcua.workcalendar.service import policy_on
+from motcua.workcalendar.service import calendar_on
 
 dossier_changed = Signal()  # sent on commit with dossier_id, event_id, action
 
@@ -289,30 +290,30 @@ def _fill_applicant(applicant: Applicant, data: ApplicantData) -> None:
         raise InvalidAction("Ngày sinh ở tương lai.", errors={"date_of_birth": ["Ngày sinh ở tương lai."]})
 
 
-def _version_for(code: str, on: date) -> ProcedureVersion:
-    procedure = Procedure.objects.filter(code=code).first()
-    if procedure is None:
-        raise InvalidAction(f"Không có thủ tục mã {code}.")
-    version = procedure.current_version(on=on)
-    if version is None:
+def _snapshot_for(code: str, on: date) -> snapshot.VersionSnapshot:
+    key = snapshot.current_version_key(code, on)
+    if key is None:
+        if not Procedure.objects.filter(code=code).exists():
+            raise InvalidAction(f"Không có thủ tục mã {code}.")
         raise InvalidAction(f"Thủ tục {code} không có phiên bản đang có hiệu lực ngày {on:%d/%m/%Y}.")
-    return version
+    return snapshot.snapshot(key)
 
 
 def _handling_unit_for(version: ProcedureVersion, receiving: Unit, chosen: Unit | None) -> Unit:
-    links = list(version.procedure.unit_links.filter(handles=True).select_related("unit"))
-    handlers = [link.unit for link in links]
+    links = version.procedure.unit_links.filter(handles=True).select_related("unit")
+    handlers = {link.unit_id: link.unit for link in links}
     if chosen is not None:
-        if handlers and chosen not in handlers:
+        if handlers and chosen.pk not in handlers:
             raise InvalidAction(f"“{chosen.name}” không giải quyết thủ tục này.")
         return chosen
-    for candidate in (receiving, receiving.parent):
-        if candidate is not None and candidate in handlers:
-            return candidate
+    if receiving.pk in handlers:
+        return receiving
+    if receiving.parent_id in handlers:
+        return handlers[receiving.parent_id]
     if len(handlers) == 1:
-        return handlers[0]
+        return next(iter(handlers.values()))
     # Commune procedures: the committee of the commune the receiving center belongs to.
-    same_area = [u for u in handlers if receiving.area_id and u.area_id == receiving.area_id]
+    same_area = [u for u in handlers.values() if receiving.area_id and u.area_id == receiving.area_id]
     if len(same_area) == 1:
         return same_area[0]
     if not handlers:
@@ -354,14 +355,16 @@ def _create(
 ) -> tuple[Dossier, list[str]]:
     """Create the dossier (and, for a counter receipt, start its clock) with as few round trips as possible:
     intake is the hottest write path of a provincial deployment."""
-    version = _version_for(intake.procedure_code, timezone.localtime(moment).date())
+    day = timezone.localtime(moment).date()
+    snap = _snapshot_for(intake.procedure_code, day)
+    version = snap.version
     transition = workflow.check(status_action, None)
     _require(actor, transition, intake.receiving_unit)
     if intake.channel not in DossierChannel.values:
         raise InvalidAction(f"Kênh nộp “{intake.channel}” không hợp lệ.")
     if intake.channel not in version.channels:
         raise InvalidAction(f"Thủ tục này không nhận hồ sơ qua kênh “{DossierChannel(intake.channel).label}”.")
-    lines = {line.pk: line for line in version.documents.all()}
+    lines = snap.documents
     missing = _check_documents(lines, intake.documents)
     if missing and start_clock:
         raise InvalidAction(
@@ -372,12 +375,12 @@ def _create(
         )
     handling = _handling_unit_for(version, intake.receiving_unit, intake.handling_unit)
     applicant = _find_or_update_applicant(intake.applicant)
-    policy = policy_on(timezone.localtime(moment).date())
-    fees = sum((fee.amount for fee in version.fees.all() if fee.channel in ("", intake.channel)), Decimal(0))
+    calendar, policy = calendar_on(day)
+    fees = sum(
+        (amount for _fee, amount in snapshot.fee_amounts(snap, intake.channel, intake.receiving_unit)), Decimal(0)
+    )
     dossier = Dossier(
-        code=_adopt_code(intake.code, intake.receiving_unit)
-        if intake.code
-        else next_code(intake.receiving_unit, timezone.localtime(moment).date()),
+        code=_adopt_code(intake.code, intake.receiving_unit) if intake.code else next_code(intake.receiving_unit, day),
         procedure_version=version,
         procedure=version.procedure,
         receiving_unit=intake.receiving_unit,
@@ -396,13 +399,13 @@ def _create(
         full_online=intake.channel == DossierChannel.ONLINE and version.online_level == "full",
         revision=1,
     )
+    deadlines.use_calendar(dossier, calendar)
     if start_clock:
         _start_clock(dossier, moment)
     dossier.save(force_insert=True)
-    for document in intake.documents:
-        _attach(dossier, lines, document)
+    DossierDocument.objects.bulk_create([_document_row(dossier, lines, document) for document in intake.documents])
     if start_clock:
-        _instantiate_steps(dossier)
+        _instantiate_steps(dossier, snap.steps)
     return dossier, missing
 
 
@@ -432,6 +435,15 @@ def _adopt_code(code: str, unit: Unit) -> str:
 def _attach(
     dossier: Dossier, lines: dict[int, RequiredDocument], document: SubmittedDocument, supplement: bool = False
 ) -> DossierDocument:
+    row = _document_row(dossier, lines, document, supplement)
+    row.save()
+    return row
+
+
+def _document_row(
+    dossier: Dossier, lines: dict[int, RequiredDocument], document: SubmittedDocument, supplement: bool = False
+) -> DossierDocument:
+    """The row for one submitted component, its file (if scanned) already stored; not saved yet."""
     line = lines.get(document.required_document_id) if document.required_document_id else None
     row = DossierDocument(
         dossier=dossier,
@@ -448,7 +460,6 @@ def _attach(
         row.size = len(document.content)
         row.content_type = sniff_content_type(document.content) or ""
         row.file.save(document.file_name or "tep", ContentFile(document.content), save=False)
-    row.save()
     return row
 
 
@@ -459,7 +470,10 @@ def _start_clock(dossier: Dossier, moment: datetime) -> None:
     dossier.original_due_at = dossier.due_at
 
 
-def _instantiate_steps(dossier: Dossier) -> None:
+def _instantiate_steps(dossier: Dossier, plan_steps: Iterable[ProcessStep] | None = None) -> None:
+    """The dossier's own copy of the process plan; ``plan_steps`` from the catalogue snapshot saves a query."""
+    if plan_steps is None:
+        plan_steps = dossier.procedure_version.steps.order_by("stage", "id")
     units = {
         StepHandler.RECEIVING_UNIT: dossier.receiving_unit,
         StepHandler.COMPETENT_UNIT: dossier.handling_unit,
@@ -476,7 +490,7 @@ def _instantiate_steps(dossier: Dossier) -> None:
                 inter_agency=plan.inter_agency,
                 allotted=plan.allotted,
             )
-            for plan in dossier.procedure_version.steps.order_by("stage", "id")
+            for plan in plan_steps
         ]
     )
 

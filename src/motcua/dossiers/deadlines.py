@@ -29,6 +29,11 @@ def calendar_of(dossier) -> WorkCalendar:
     return cached[1]
 
 
+def use_calendar(dossier, calendar: WorkCalendar) -> None:
+    """Hand a calendar already looked up (with the policy, in the same query) to a new dossier."""
+    dossier._calendar = (dossier.makeup_counts, calendar)
+
+
 def hours_of(dossier) -> OfficeHours:
     return office_hours_for(dossier.receiving_unit.office_hours)
 

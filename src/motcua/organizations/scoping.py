@@ -8,10 +8,12 @@ all ask it, so an officer of one commune never sees another commune's data by ac
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, Permission
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from motcua.organizations.models import RoleAssignment, RoleScope, Unit
+from motcua.organizations.models import RoleAssignment, RoleScope, Unit, active_assignments_q
 
 
 def assignments_of(user) -> list[RoleAssignment]:
@@ -20,7 +22,7 @@ def assignments_of(user) -> list[RoleAssignment]:
     cached = getattr(user, "_motcua_assignments", None)
     if cached is None:
         cached = list(
-            RoleAssignment.objects.filter(user_id=user.pk, active=True, unit__active=True)
+            RoleAssignment.objects.filter(active_assignments_q(user.pk))
             .select_related("role", "role__group", "unit")
             .order_by("unit__path")
         )
@@ -28,26 +30,48 @@ def assignments_of(user) -> list[RoleAssignment]:
     return cached
 
 
-def _perm_ids_by_group(assignments: list[RoleAssignment]) -> dict[int, set[str]]:
-    group_ids = {a.role.group_id for a in assignments}
-    result: dict[int, set[str]] = {gid: set() for gid in group_ids}
-    rows = Permission.objects.filter(group__id__in=group_ids).values_list(
-        "group__id", "content_type__app_label", "codename"
-    )
-    for group_id, app_label, codename in rows:
-        result[group_id].add(f"{app_label}.{codename}")
-    return result
+@dataclass(frozen=True)
+class Grant:
+    """Where one role assignment applies: its unit, and the unit's subtree when the scope says so."""
+
+    unit_id: int
+    path: str
+    subtree: bool
+
+    def covers(self, unit: Unit) -> bool:
+        if self.subtree:
+            return unit.path.startswith(self.path)
+        return unit.pk == self.unit_id
 
 
-def _granting_assignments(user, perm: str | None) -> list[RoleAssignment]:
-    assignments = assignments_of(user)
-    if perm is None:
-        return assignments
-    cache = getattr(user, "_motcua_group_perms", None)
-    if cache is None:
-        cache = _perm_ids_by_group(assignments)
-        user._motcua_group_perms = cache
-    return [a for a in assignments if perm in cache.get(a.role.group_id, set())]
+def grants_of(user) -> dict[str | None, set[Grant]]:
+    """Per permission (``app_label.codename``), the places the user holds it; under ``None`` every place
+    the user holds any role. One query per request object (cached on the user), without building model
+    instances: every dossier action asks this, intake at the counter included."""
+    cached = getattr(user, "_motcua_grants", None)
+    if cached is not None:
+        return cached
+    grants: dict[str | None, set[Grant]] = {None: set()}
+    if getattr(user, "is_authenticated", False):
+        rows = RoleAssignment.objects.filter(active_assignments_q(user.pk)).values_list(
+            "unit_id",
+            "unit__path",
+            "scope",
+            "role__default_scope",
+            "role__group__permissions__content_type__app_label",
+            "role__group__permissions__codename",
+        )
+        for unit_id, path, scope, default_scope, app_label, codename in rows:
+            grant = Grant(unit_id, path, (scope or default_scope) == RoleScope.SUBTREE)
+            grants[None].add(grant)
+            if codename is not None:
+                grants.setdefault(f"{app_label}.{codename}", set()).add(grant)
+    user._motcua_grants = grants
+    return grants
+
+
+def _granting(user, perm: str | None) -> set[Grant]:
+    return grants_of(user).get(perm, set())
 
 
 def units_visible_to(user, perm: str | None = "organizations.view_unit_data"):
@@ -57,11 +81,11 @@ def units_visible_to(user, perm: str | None = "organizations.view_unit_data"):
     if user.is_superuser:
         return Unit.objects.all()
     condition = Q(pk__in=[])
-    for assignment in _granting_assignments(user, perm):
-        if assignment.effective_scope == RoleScope.SUBTREE:
-            condition |= Q(path__startswith=assignment.unit.path)
+    for grant in sorted(_granting(user, perm), key=lambda g: g.path):
+        if grant.subtree:
+            condition |= Q(path__startswith=grant.path)
         else:
-            condition |= Q(pk=assignment.unit_id)
+            condition |= Q(pk=grant.unit_id)
     return Unit.objects.filter(condition)
 
 
@@ -71,4 +95,4 @@ def has_unit_perm(user, perm: str, unit: Unit) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(a.covers(unit) for a in _granting_assignments(user, perm))
+    return any(grant.covers(unit) for grant in _granting(user, perm))

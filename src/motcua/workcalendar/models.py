@@ -101,6 +101,7 @@ class CalendarPolicy(models.Model):
     )
     makeup_saturdays_count = models.BooleanField("ngày thứ Bảy làm bù được tính là ngày làm việc", default=True)
     legal_reference = models.CharField("căn cứ", max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)  # lets every web worker see an edit (service.py)
 
     class Meta:
         verbose_name = "chính sách tính thời hạn"

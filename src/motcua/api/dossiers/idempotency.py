@@ -11,10 +11,12 @@ Rules (also in the OpenAPI description of the header):
 * Errors are not remembered: a request refused with 400/403/409 changed nothing, so the client may fix it
   and send it again with the same key.
 
-Concurrency: the key row is inserted *first*, inside the transaction that then creates the dossier. A
-twin request running at the same moment blocks on the unique index (PostgreSQL) or on the write lock
-(SQLite) until the first commits, then gets ``IntegrityError`` and replays the committed answer; if the
-first rolled back, the twin's insert succeeds and it does the work itself. Exactly one dossier either way.
+Concurrency: the key row is inserted *last*, with the answer, in the transaction that created the
+dossier. A twin request running at the same moment waits (on the unique index or a row lock in
+PostgreSQL, on the write lock in SQLite) until the first commits, then its key insert fails with
+``IntegrityError``: its whole transaction — dossier and code-sequence step included — rolls back and it
+replays the committed answer; if the first rolled back, the twin's insert succeeds. Exactly one dossier
+and no gap in the codes either way. A retry after success redoes the work once and then replays.
 """
 
 from __future__ import annotations
@@ -61,8 +63,17 @@ def _valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH and key.isprintable()
 
 
-def _lookup(user, key: str, cutoff) -> IdempotencyKey | None:
-    return IdempotencyKey.objects.filter(user=user, key=key, created_at__gte=cutoff).first()
+def _store(user, key: str, request_hash: str, request: Request, now, response: Response) -> IdempotencyKey:
+    return IdempotencyKey.objects.create(
+        user=user,
+        key=key,
+        request_hash=request_hash,
+        method=request.method,
+        path=request.path[:500],
+        response_status=response.status_code,
+        response_body=json.loads(JSONRenderer().render(response.data) or b"null"),
+        created_at=now,
+    )
 
 
 def purge_expired(now=None) -> int:
@@ -103,45 +114,31 @@ def idempotent(request: Request, produce: Callable[[], Response]) -> Response:
     user = request.user
     request_hash = fingerprint(request)
     now = timezone.now()
-    cutoff = now - TTL
-    # Read outside the transaction: on SQLite a read snapshot taken before the write would make the
-    # later insert fail with "database is locked" instead of waiting for the twin to finish.
-    existing = _lookup(user, key, cutoff)
-    if existing is not None:
-        return _replay(existing, request_hash)
     _purge_now_and_then(now)
-    with transaction.atomic():
+    for _attempt in range(2):
+        storing = False
         try:
             with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    user=user,
-                    key=key,
-                    request_hash=request_hash,
-                    method=request.method,
-                    path=request.path[:500],
-                    response_status=0,
-                    created_at=now,
-                )
+                response = produce()
+                if not 200 <= response.status_code < 300:
+                    transaction.set_rollback(True)
+                else:
+                    # The key is stored last, with the answer, in the same transaction as the work: one
+                    # statement on the hot path. A key already taken fails here on the unique index —
+                    # at once if committed, after the twin's commit if it is running — and the whole
+                    # transaction, its dossier and code included, rolls back.
+                    storing = True
+                    _store(user, key, request_hash, request, now, response)
         except IntegrityError:
-            existing = IdempotencyKey.objects.get(user=user, key=key)
-            if existing.created_at >= cutoff:
-                # A twin committed first (we waited on its lock): answer what it answered.
-                return _replay(existing, request_hash)
-            existing.delete()  # expired and not yet purged: the key is free again
-            record = IdempotencyKey.objects.create(
-                user=user,
-                key=key,
-                request_hash=request_hash,
-                method=request.method,
-                path=request.path[:500],
-                response_status=0,
-                created_at=now,
-            )
-        response = produce()
-        if not 200 <= response.status_code < 300:
-            transaction.set_rollback(True)
-            return response
-        record.response_status = response.status_code
-        record.response_body = json.loads(JSONRenderer().render(response.data) or b"null")
-        record.save(update_fields=["response_status", "response_body"])
+            if not storing:
+                raise
+        else:
+            if storing:
+                return response
+        existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+        if existing is None:
+            return response  # refused, and the key was never used: the client may fix and resend
+        if existing.created_at >= now - TTL:
+            return _replay(existing, request_hash)
+        existing.delete()  # expired and not yet purged: the key is free again; do the work once more
     return response

@@ -84,3 +84,43 @@ def test_a_calendar_policy_changed_by_another_process_is_seen_on_the_next_intake
     assert policy_on(date(2026, 3, 9)).makeup_saturdays_count is False
     calendar, seen = calendar_on(date(2026, 3, 9))
     assert seen.makeup_saturdays_count is False and calendar is calendar_for(makeup_counts=False)
+
+
+def _paid_birth(birth, staff, amount="50000"):
+    _with_fee(birth, amount)
+    with time_machine.travel(vn(2026, 3, 9, 9, 0), tick=False):
+        return actions.receive_at_counter(birth_intake(birth), actor=staff["counter"])
+
+
+def test_a_fee_collected_at_the_counter_is_recorded_without_changing_the_status(birth, staff):
+    dossier = _paid_birth(birth, staff)
+    with time_machine.travel(vn(2026, 3, 9, 9, 5), tick=False):
+        dossier = actions.collect_fee(dossier, actor=staff["counter"], amount=Decimal(50000), reference="BL 1")
+    assert dossier.fees_paid == Decimal(50000) and dossier.status == 2
+    event = dossier.events.order_by("-id").first()
+    assert event.action == "collect_fee" and event.payload["method"] == "counter"
+
+
+def test_paying_more_than_is_due_is_refused_and_changes_nothing(birth, staff):
+    dossier = _paid_birth(birth, staff)
+    with pytest.raises(actions.InvalidAction, match="lớn hơn số còn phải nộp"):
+        actions.collect_fee(dossier, actor=staff["counter"], amount=Decimal(60000))
+    dossier.refresh_from_db()
+    assert dossier.fees_paid == 0
+
+
+def test_an_online_payment_needs_no_officer_and_meets_a_financial_obligation(birth, staff):
+    dossier = _paid_birth(birth, staff)
+    with time_machine.travel(vn(2026, 3, 9, 10, 0), tick=False):
+        dossier = actions.record_online_payment(dossier, amount=Decimal(50000), provider="sandbox", reference="T1")
+        assert dossier.status == 2 and dossier.fees_paid == Decimal(50000)
+        dossier = actions.forward(dossier, actor=staff["counter"])
+        dossier = actions.request_financial(dossier, actor=staff["specialist"], amount=Decimal(20000))
+        dossier = actions.record_online_payment(dossier, amount=Decimal(20000), provider="sandbox", reference="T2")
+    assert dossier.status == 4
+    assert [e.action for e in dossier.events.order_by("id")][-3:] == [
+        "forward",
+        "request_financial",
+        "pay_obligation_online",
+    ]
+    assert dossier.events.order_by("-id").first().actor is None

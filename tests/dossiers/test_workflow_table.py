@@ -21,6 +21,9 @@ EXPECTED = {  # action -> statuses it may start from (None: no dossier yet)
     "receive_supplement": {Status.SUPPLEMENT},
     "request_financial": {Status.PROCESSING},
     "record_payment": {Status.FINANCIAL},
+    "collect_fee": {Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.DONE},
+    "pay_online": {Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.DONE},
+    "pay_obligation_online": {Status.FINANCIAL},
     "apologize": {Status.PROCESSING, Status.FINANCIAL},
     "approve": {Status.PROCESSING},
     "refuse": {Status.PROCESSING},
@@ -51,6 +54,12 @@ def test_final_statuses_allow_nothing(status):
     assert workflow.allowed_actions(status) == []
 
 
+def test_payments_by_a_gateway_are_never_offered_to_officers():
+    for status in STATUSES:
+        offered = {t.action for t in workflow.allowed_actions(status)}
+        assert not offered & {"submit_online", "pay_online", "pay_obligation_online"}
+
+
 def test_targets_follow_the_national_codes():
     target = {a: t.target for a, t in workflow.TRANSITIONS.items()}
     assert target["receive"] == Status.RECEIVED and target["forward"] == Status.PROCESSING
@@ -58,6 +67,8 @@ def test_targets_follow_the_national_codes():
     assert target["approve"] == target["refuse"] == Status.DONE and target["return_result"] == Status.RETURNED
     assert target["withdraw"] == Status.WITHDRAWN and target["stop"] == Status.STOPPED
     assert target["complete_step"] is None and target["apologize"] is None
+    assert target["collect_fee"] is None and target["pay_online"] is None
+    assert target["pay_obligation_online"] == Status.PROCESSING
 
 
 ACTION_KWARGS = {
@@ -69,6 +80,7 @@ ACTION_KWARGS = {
     "receive_supplement": {},
     "request_financial": {"amount": 1000},
     "record_payment": {"amount": 1000},
+    "collect_fee": {"amount": 1000},
     "apologize": {"reason": "x", "new_due_date": None},
     "approve": {},
     "refuse": {"reason": "x"},

@@ -659,6 +659,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "receive_supplement": ReceiveSupplementForm,
     "request_financial": RequestFinancialForm,
     "record_payment": RecordPaymentForm,
+    "collect_fee": RecordPaymentForm,
     "apologize": ApologizeForm,
     "approve": ApproveForm,
     "refuse": ReasonActionForm,

@@ -39,6 +39,7 @@ from motcua.dossiers.models import (
     DossierStep,
     ResultDelivery,
     ResultKind,
+    Status,
     StepState,
 )
 from motcua.organizations.models import Unit
@@ -254,6 +255,8 @@ class Intake:
     result_delivery: str = ResultDelivery.COUNTER
     delivery_address: str = ""
     sets: int = 1
+    account: Any = None  # the citizen's portal account, for an online submission
+    full_online: bool | None = None  # online submissions: every step online (None: from the procedure level)
     code: str = ""  # only a historical import passes one: the legacy code is kept instead of drawing a new one
 
 
@@ -396,7 +399,10 @@ def _create(
         submitted_at=moment,
         supplement_policy=policy.supplement_policy,
         makeup_counts=policy.makeup_saturdays_count,
-        full_online=intake.channel == DossierChannel.ONLINE and version.online_level == "full",
+        account=intake.account if getattr(intake.account, "pk", None) else None,
+        full_online=intake.channel == DossierChannel.ONLINE
+        and version.online_level == "full"
+        and (intake.full_online is None or intake.full_online),
         revision=1,
     )
     deadlines.use_calendar(dossier, calendar)
@@ -737,14 +743,56 @@ def request_financial(dossier, *, actor, amount: Decimal, reason: str = "", at=N
 
 
 def record_payment(dossier, *, actor, amount: Decimal, reference: str = "", at=None, expected_revision=None):
+    """The financial obligation (status 6) met at the counter: back to processing."""
     if amount is None or Decimal(amount) <= 0:
         raise InvalidAction("Số tiền đã nộp phải lớn hơn 0.", errors={"amount": ["Phải lớn hơn 0."]})
 
     def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
-        d.fees_paid = Decimal(d.fees_paid) + Decimal(amount)
-        return {"amount": Decimal(amount), "reference": reference}
+        paid = _check_payment(d, amount)
+        d.fees_paid = Decimal(d.fees_paid) + paid
+        return {"amount": paid, "reference": reference, "method": "counter"}
 
     return _act(dossier, "record_payment", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def _check_payment(dossier: Dossier, amount) -> Decimal:
+    if amount is None or Decimal(amount) <= 0:
+        raise InvalidAction("Số tiền đã nộp phải lớn hơn 0.", errors={"amount": ["Phải lớn hơn 0."]})
+    outstanding = Decimal(dossier.fees_due) - Decimal(dossier.fees_paid)
+    if Decimal(amount) > outstanding:
+        message = f"Số tiền nộp lớn hơn số còn phải nộp ({int(max(outstanding, Decimal(0))):,} đồng).".replace(",", ".")
+        raise InvalidAction(message, errors={"amount": [message]})
+    return Decimal(amount)
+
+
+def collect_fee(dossier, *, actor, amount: Decimal, reference: str = "", at=None, expected_revision=None):
+    """Fees and charges paid in cash or by card at the one-stop section (the status does not change)."""
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        paid = _check_payment(d, amount)
+        d.fees_paid = Decimal(d.fees_paid) + paid
+        return {"amount": paid, "reference": reference, "method": "counter"}
+
+    return _act(dossier, "collect_fee", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def record_online_payment(dossier, *, amount: Decimal, provider: str, reference: str, at=None) -> Dossier:
+    """A payment confirmed by a gateway (signature and amount already verified by the payments app).
+
+    No officer acts, so no permission applies; a financial obligation (status 6) is then met and the
+    dossier goes back to processing, otherwise the status does not change."""
+    if not provider or not reference:
+        raise InvalidAction("Thiếu cổng thanh toán hoặc mã giao dịch.")
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        paid = _check_payment(d, amount)
+        d.fees_paid = Decimal(d.fees_paid) + paid
+        return {"amount": paid, "reference": reference, "provider": provider, "method": "online"}
+
+    with transaction.atomic():
+        current = _lock(dossier)  # the row lock is held while the action is chosen and applied
+        action = "pay_obligation_online" if current.status == Status.FINANCIAL else "pay_online"
+        return _act(current.pk, action, None, at=at, apply=apply)
 
 
 def apologize(dossier, *, actor, reason: str, new_due_date: date, at=None, expected_revision=None) -> Dossier:
@@ -888,6 +936,7 @@ ACTIONS: dict[str, Callable[..., Dossier]] = {
     "receive_supplement": receive_supplement,
     "request_financial": request_financial,
     "record_payment": record_payment,
+    "collect_fee": collect_fee,
     "apologize": apologize,
     "approve": approve,
     "refuse": refuse,

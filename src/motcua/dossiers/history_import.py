@@ -86,7 +86,7 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 CREATING = ("receive", "submit_online", "refuse_intake")
 EVENTS = ("submit_online", *actions.ACTIONS)
 NEEDS_REASON = {"refuse_intake", "request_supplement", "apologize", "refuse", "withdraw", "stop"}
-NEEDS_AMOUNT = {"request_financial", "record_payment"}
+NEEDS_AMOUNT = {"request_financial", "record_payment", "collect_fee"}
 MAX_REPORTED_ERRORS = 200
 
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")

@@ -68,6 +68,31 @@ TRANSITIONS: dict[str, Transition] = {
             RECEIVE,
             "receiving",
         ),
+        _t(
+            "collect_fee",
+            "Thu phí, lệ phí tại Bộ phận Một cửa",
+            [S.NEW, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.DONE],
+            None,
+            RECEIVE,
+            "receiving",
+        ),
+        # Paid through a payment gateway: no officer acts; the payments app checked the gateway's signature.
+        _t(
+            "pay_online",
+            "Nộp phí, lệ phí trực tuyến",
+            [S.NEW, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.DONE],
+            None,
+            None,
+            "receiving",
+        ),
+        _t(
+            "pay_obligation_online",
+            "Thực hiện nghĩa vụ tài chính trực tuyến",
+            [S.FINANCIAL],
+            S.PROCESSING,
+            None,
+            "receiving",
+        ),
         _t("apologize", "Xin lỗi và hẹn lại ngày trả kết quả", [S.PROCESSING, S.FINANCIAL], None, SIGN, "handling"),
         _t("approve", "Phê duyệt, ký kết quả", [S.PROCESSING], S.DONE, SIGN, "handling"),
         _t("refuse", "Từ chối giải quyết (văn bản trả lời)", [S.PROCESSING], S.DONE, SIGN, "handling"),
@@ -103,4 +128,4 @@ def check(action: str, status: Status | int | None) -> Transition:
 
 def allowed_actions(status: Status | int | None) -> list[Transition]:
     current = Status(status) if status is not None else None
-    return [t for t in TRANSITIONS.values() if current in t.sources and t.action != "submit_online"]
+    return [t for t in TRANSITIONS.values() if current in t.sources and t.permission is not None]

@@ -289,6 +289,7 @@ ACTION_INPUTS: dict[str, type[ActionInputSerializer]] = {
     "receive_supplement": ReceiveSupplementInputSerializer,
     "request_financial": RequestFinancialInputSerializer,
     "record_payment": RecordPaymentInputSerializer,
+    "collect_fee": RecordPaymentInputSerializer,
     "apologize": ApologizeInputSerializer,
     "approve": ApproveInputSerializer,
     "refuse": ReasonInputSerializer,

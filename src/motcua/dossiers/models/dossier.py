@@ -60,6 +60,15 @@ class Dossier(models.Model):
         "dossiers.Applicant", on_delete=models.PROTECT, related_name="dossiers", verbose_name="chủ hồ sơ"
     )
     submitter = models.JSONField("người nộp (nếu khác chủ hồ sơ)", default=dict, blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_dossiers",
+        verbose_name="tài khoản nộp trực tuyến",
+        help_text='The citizen\'s portal account that submitted the dossier online ("my dossiers").',
+    )
     result_delivery = models.CharField(
         "hình thức nhận kết quả", max_length=10, choices=ResultDelivery.choices, default=ResultDelivery.COUNTER
     )

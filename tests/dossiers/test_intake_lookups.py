@@ -124,3 +124,13 @@ def test_an_online_payment_needs_no_officer_and_meets_a_financial_obligation(bir
         "pay_obligation_online",
     ]
     assert dossier.events.order_by("-id").first().actor is None
+
+
+def test_collecting_a_fee_is_offered_only_while_something_is_outstanding(birth, staff):
+    from motcua.dossiers.access import offers
+
+    dossier = _paid_birth(birth, staff)
+    assert "collect_fee" in {o.action for o in offers(staff["counter"], dossier)}
+    with time_machine.travel(vn(2026, 3, 9, 9, 5), tick=False):
+        dossier = actions.collect_fee(dossier, actor=staff["counter"], amount=Decimal(50000))
+    assert "collect_fee" not in {o.action for o in offers(staff["counter"], dossier)}

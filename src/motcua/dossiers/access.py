@@ -9,6 +9,7 @@ scope names (receiving unit, handling unit, or the unit of an active step).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -63,12 +64,21 @@ def step_unit(dossier: Dossier, step: DossierStep) -> Unit:
     return step.unit if step.unit_id else dossier.handling_unit
 
 
+# Actions the status allows but that make no sense for this dossier now (not offered; actions.py refuses them).
+_PRECONDITIONS = {
+    "collect_fee": lambda d: Decimal(d.fees_due) > Decimal(d.fees_paid),
+}
+
+
 def offers(user, dossier: Dossier) -> list[Offer]:
     """The transitions allowed from the current status for which ``user`` holds the permission in scope."""
     result = []
     active_steps: list[DossierStep] | None = None
     for transition in workflow.allowed_actions(dossier.status):
         if transition.permission is None:
+            continue
+        precondition = _PRECONDITIONS.get(transition.action)
+        if precondition is not None and not precondition(dossier):
             continue
         if transition.scope == "step":
             if active_steps is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -180,3 +181,43 @@ def test_register_form_and_output(client, received, staff):
     params = {"unit": received.receiving_unit_id, "from": "01/03/2026", "to": "31/03/2026"}
     assert client.get("/can-bo/so-theo-doi/", {**params, "format": "pdf"}).content.startswith(b"%PDF")
     assert client.get("/can-bo/so-theo-doi/", {**params, "format": "xlsx"}).content.startswith(b"PK")
+
+
+def test_a_second_supplement_request_or_apology_is_not_offered(client, processing, staff):
+    """Bug: after the one supplement request and the one apology Decree 61 allows, the desk still showed
+    both buttons, and pressing them only produced a conflict."""
+    client.force_login(staff["leader"])
+    assert {"request_supplement", "apologize"} <= action_urls(
+        client.get(f"/can-bo/ho-so/{processing.code}/").content.decode()
+    )
+    with at(2026, 3, 10, 9, 0):
+        dossier = actions.request_supplement(processing, actor=staff["leader"], reason="Giấy chứng sinh mờ")
+        dossier = actions.receive_supplement(dossier, actor=staff["counter"], documents=[])
+        dossier = actions.apologize(
+            dossier, actor=staff["leader"], reason="Chờ xác minh", new_due_date=date(2026, 3, 17)
+        )
+    with at(2026, 3, 10, 10, 0):
+        page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    offered = action_urls(page)
+    assert "approve" in offered, "the dossier is still being processed"
+    assert "request_supplement" not in offered and "apologize" not in offered
+    api = client.get(f"/api/v1/dossiers/{dossier.code}/").json()["allowed_actions"]
+    assert not {"request_supplement", "apologize"} & {a["action"] for a in api}, "the API offers the same"
+
+
+def test_the_timeline_names_the_early_return_notice_channel_in_vietnamese(client, processing, staff):
+    """Bug: the timeline showed the notice's raw channel code ("Qua: sms") instead of its label."""
+    with at(2026, 3, 10, 9, 0):
+        dossier = actions.approve(processing, actor=staff["leader"])
+    client.force_login(staff["counter"])
+    with at(2026, 3, 10, 10, 0):
+        response = client.post(
+            f"/can-bo/ho-so/{dossier.code}/thao-tac/notify_early_return/",
+            {"expected_revision": dossier.revision, "notify_early_return-channel": "sms"},
+        )
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+    timeline = page[page.index("Lịch sử xử lý") :]
+    timeline = timeline[: timeline.index("</table>")]
+    assert re.search(r"Qua:</span> Tin nhắn</td>", timeline)
+    assert "sms" not in timeline

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from motcua.backoffice.forms import NOTIFY_CHANNELS
 from motcua.dossiers import deadlines, workflow
 from motcua.dossiers.access import VIEW_DOSSIER, Offer, offers, visible_dossiers  # noqa: F401 (used by the views)
 from motcua.dossiers.models import Dossier, DossierEvent, ResultKind, Status
@@ -143,6 +144,7 @@ PAYLOAD_LABELS = {
     "channel": "Qua",
 }
 EVENT_KIND_LABELS = {"guidance": "Hướng dẫn bổ sung (mẫu 02)", "refusal": "Từ chối tiếp nhận (mẫu 03)"}
+CHANNEL_LABELS = dict(NOTIFY_CHANNELS)
 
 
 def _payload_text(key: str, value: Any) -> str:
@@ -156,6 +158,8 @@ def _payload_text(key: str, value: Any) -> str:
         return f"{timezone.localtime(moment):%H:%M %d/%m/%Y}"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if key == "channel":
+        return CHANNEL_LABELS.get(str(value), str(value))
     if key == "amount":
         try:
             return f"{int(float(value)):,}".replace(",", ".") + " đồng"

@@ -626,12 +626,11 @@ class ApproveForm(ActionForm):
     result_note = forms.CharField(label="Số, ký hiệu văn bản kết quả (nếu có)", required=False, max_length=2000)
 
 
+NOTIFY_CHANNELS = [("sms", "Tin nhắn"), ("phone", "Điện thoại"), ("email", "Thư điện tử")]
+
+
 class NotifyEarlyReturnForm(ActionForm):
-    channel = forms.ChoiceField(
-        label="Thông báo qua",
-        choices=[("sms", "Tin nhắn"), ("phone", "Điện thoại"), ("email", "Thư điện tử")],
-        initial="sms",
-    )
+    channel = forms.ChoiceField(label="Thông báo qua", choices=NOTIFY_CHANNELS, initial="sms")
 
 
 class ReturnResultForm(ActionForm):

@@ -134,3 +134,28 @@ def test_collecting_a_fee_is_offered_only_while_something_is_outstanding(birth, 
     with time_machine.travel(vn(2026, 3, 9, 9, 5), tick=False):
         dossier = actions.collect_fee(dossier, actor=staff["counter"], amount=Decimal(50000))
     assert "collect_fee" not in {o.action for o in offers(staff["counter"], dossier)}
+
+
+def test_an_online_submission_never_overwrites_an_applicant_checked_at_the_counter(birth, staff):
+    """Typing someone else's ID number online must not redirect their contacts (or rename them)."""
+    from motcua.dossiers.models import Applicant
+
+    with time_machine.travel(vn(2026, 3, 9, 9, 0), tick=False):
+        actions.receive_at_counter(birth_intake(birth), actor=staff["counter"])
+        impostor = actions.ApplicantData(
+            full_name="Kẻ Giả Mạo", id_number="046090001234", phone="0999999999", email="x@example.vn"
+        )
+        actions.submit_online(birth_intake(birth, applicant=impostor))
+    stored = Applicant.objects.get(id_number="046090001234")
+    assert (stored.full_name, stored.phone) == ("Nguyễn Văn An", "0912345678")
+    assert stored.email == "x@example.vn", "a blank field may be filled in"
+
+
+def test_the_counter_may_correct_an_applicants_details_after_checking_the_papers(birth, staff):
+    from motcua.dossiers.models import Applicant
+
+    with time_machine.travel(vn(2026, 3, 9, 9, 0), tick=False):
+        actions.receive_at_counter(birth_intake(birth), actor=staff["counter"])
+        moved = actions.ApplicantData(full_name="Nguyễn Văn An", id_number="046090001234", phone="0911222333")
+        actions.receive_at_counter(birth_intake(birth, applicant=moved), actor=staff["counter"])
+    assert Applicant.objects.get(id_number="046090001234").phone == "0911222333"

@@ -260,13 +260,18 @@ class Intake:
     code: str = ""  # only a historical import passes one: the legacy code is kept instead of drawing a new one
 
 
-def _find_or_update_applicant(data: ApplicantData) -> Applicant:
-    """Re-use the applicant known by ID number (or tax code); two counters may meet the same new person at once."""
+def _find_or_update_applicant(data: ApplicantData, *, verified: bool = True) -> Applicant:
+    """Re-use the applicant known by ID number (or tax code); two counters may meet the same new person at once.
+
+    ``verified``: an officer checked the identity papers (counter, post), so what was typed may replace
+    what is stored. An online submission only declares the number: it fills what is blank and changes
+    nothing else — otherwise anyone could type a neighbour's ID number and redirect the notifications of
+    the neighbour's dossiers to their own phone (the submitting account's contacts are on the dossier)."""
     key = {"id_number": data.id_number} if data.kind == ApplicantKind.INDIVIDUAL else {"tax_code": data.tax_code}
     has_key = any(key.values())
     applicant = Applicant.objects.select_for_update().filter(**key).first() if has_key else None
     applicant = applicant or Applicant(kind=data.kind)
-    _fill_applicant(applicant, data)
+    _fill_applicant(applicant, data, overwrite=verified or applicant.pk is None)
     if applicant.pk is not None or not has_key:
         applicant.save()
         return applicant
@@ -275,15 +280,15 @@ def _find_or_update_applicant(data: ApplicantData) -> Applicant:
             applicant.save()
     except IntegrityError:  # created meanwhile by a concurrent intake: update that one
         applicant = Applicant.objects.select_for_update().get(**key)
-        _fill_applicant(applicant, data)
+        _fill_applicant(applicant, data, overwrite=verified)
         applicant.save()
     return applicant
 
 
-def _fill_applicant(applicant: Applicant, data: ApplicantData) -> None:
+def _fill_applicant(applicant: Applicant, data: ApplicantData, *, overwrite: bool = True) -> None:
     for name in ("full_name", "id_number", "date_of_birth", "tax_code", "phone", "email", "address"):
         value = getattr(data, name)
-        if value not in (None, ""):
+        if value not in (None, "") and (overwrite or getattr(applicant, name) in (None, "")):
             setattr(applicant, name, value)
     try:
         applicant.full_clean(exclude=["commune"], validate_unique=False, validate_constraints=False)
@@ -377,7 +382,7 @@ def _create(
             errors={"documents": missing},
         )
     handling = _handling_unit_for(version, intake.receiving_unit, intake.handling_unit)
-    applicant = _find_or_update_applicant(intake.applicant)
+    applicant = _find_or_update_applicant(intake.applicant, verified=intake.channel != DossierChannel.ONLINE)
     calendar, policy = calendar_on(day)
     fees = sum(
         (amount for _fee, amount in snapshot.fee_amounts(snap, intake.channel, intake.receiving_unit)), Decimal(0)

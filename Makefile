@@ -35,8 +35,10 @@ run: $(STAMP) var/secret_key
 	$(BIN)/motcua collectstatic --noinput -v0 && \
 	$(BIN)/motcua demo load --if-empty && \
 	echo "" && echo "motcua đang chạy tại / is serving on: http://$(HOST):$(PORT)/   (Ctrl+C để dừng)" && echo "" && \
-	exec $(BIN)/gunicorn motcua.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --error-logfile - --forwarded-allow-ips=127.0.0.1
+	{ $(BIN)/motcua db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn motcua.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --error-logfile - --forwarded-allow-ips=127.0.0.1; }
 
 test: $(STAMP)
 	SECRET_KEY=test-secret-key-that-is-long-enough-for-checks \

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.payments",
+    "motcua.notifications",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.api",
@@ -232,6 +234,51 @@ elif os.environ.get("EMAIL_HOST"):
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- notifications (docs/notifications.md) --------------------------------------------------------
+
+# The public address of the site, for links in messages (tracking page): https://dichvucong.example.gov.vn
+MOTCUA_SITE_URL = os.environ.get("MOTCUA_SITE_URL", "http://localhost:8000").rstrip("/")
+MOTCUA_NOTIFY_FROM = os.environ.get("MOTCUA_NOTIFY_FROM", DEFAULT_FROM_EMAIL)
+MOTCUA_NOTIFY_EMAIL_PROVIDER = os.environ.get("MOTCUA_NOTIFY_EMAIL_PROVIDER", "smtp")  # smtp | none
+MOTCUA_NOTIFY_SMS_PROVIDER = os.environ.get("MOTCUA_NOTIFY_SMS_PROVIDER", "log")  # log | http | none
+MOTCUA_SMS_HTTP_URL = os.environ.get("MOTCUA_SMS_HTTP_URL", "")
+MOTCUA_SMS_HTTP_TOKEN = os.environ.get("MOTCUA_SMS_HTTP_TOKEN", "")
+MOTCUA_SMS_HTTP_TIMEOUT = env_int("MOTCUA_SMS_HTTP_TIMEOUT", 10)
+
+# --- payments (docs/payments.md) -------------------------------------------------------------------
+
+# Enabled gateway plugins, comma-separated. The sandbox is on by default only in debug and test mode.
+MOTCUA_PAYMENT_PROVIDERS = env_list(
+    "MOTCUA_PAYMENT_PROVIDERS", "sandbox" if DEBUG or env_bool("MOTCUA_TESTING") else ""
+)
+INSECURE_DEFAULT_SANDBOX_SECRET = "motcua-sandbox-secret-for-development-only"  # noqa: S105 (refused in production)
+MOTCUA_PAYMENT_SANDBOX_SECRET = os.environ.get("MOTCUA_PAYMENT_SANDBOX_SECRET", INSECURE_DEFAULT_SANDBOX_SECRET)
+if (
+    "sandbox" in MOTCUA_PAYMENT_PROVIDERS
+    and MOTCUA_PAYMENT_SANDBOX_SECRET == INSECURE_DEFAULT_SANDBOX_SECRET
+    and not DEBUG
+    and not env_bool("MOTCUA_TESTING")
+    and not env_bool("MOTCUA_ALLOW_INSECURE_KEY")
+):
+    raise ImproperlyConfigured(
+        "MOTCUA_PAYMENT_SANDBOX_SECRET is not set. Production mode refuses to enable the sandbox payment "
+        "gateway with the default secret (anyone could forge payments): set a long random value."
+    )
+
+# --- citizen portal: external sign-in over OpenID Connect (docs/portal.md) ------------------------
+
+# Off unless a client id and an issuer (or all four endpoints) are set; e.g. VNeID or a provincial SSO.
+MOTCUA_OIDC_NAME = os.environ.get("MOTCUA_OIDC_NAME", "VNeID")
+MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "").rstrip("/")
+MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile email phone")
+MOTCUA_OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("MOTCUA_OIDC_AUTHORIZATION_ENDPOINT", "")
+MOTCUA_OIDC_TOKEN_ENDPOINT = os.environ.get("MOTCUA_OIDC_TOKEN_ENDPOINT", "")
+MOTCUA_OIDC_USERINFO_ENDPOINT = os.environ.get("MOTCUA_OIDC_USERINFO_ENDPOINT", "")
+MOTCUA_OIDC_JWKS_URI = os.environ.get("MOTCUA_OIDC_JWKS_URI", "")
+MOTCUA_OIDC_ID_NUMBER_CLAIM = os.environ.get("MOTCUA_OIDC_ID_NUMBER_CLAIM", "citizen_id")
 
 # --- security -------------------------------------------------------------------------------------
 

@@ -26,6 +26,9 @@ urlpatterns += i18n_patterns(
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("don-vi/", include("motcua.organizations.urls")),
     path("thu-tuc/", include("motcua.portal.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
+    # Citizen accounts, online submission, "my dossiers" and public tracking (/cong-dan/, /nop-ho-so/, /tra-cuu/).
+    path("", include("motcua.portal.citizen_urls")),
     path("quan-tri/", admin.site.urls),
     prefix_default_language=False,
 )

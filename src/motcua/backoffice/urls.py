@@ -1,6 +1,6 @@
 """Back-office pages, mounted at ``can-bo/`` (inside the language prefix, before ``core``'s staff home)."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from motcua.backoffice import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("ho-so/<str:code>/giay-to/<int:pk>/", views.document_download, name="document"),
     re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<number>0[1-5])\.pdf$", views.form_pdf, name="form-pdf"),
     path("so-theo-doi/", views.register, name="register"),
+    path("bien-lai/", include("motcua.payments.staff_urls")),
 ]

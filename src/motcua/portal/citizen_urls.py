@@ -1,0 +1,24 @@
+"""Citizen pages, mounted at the site root (inside the language prefix): accounts, online submission,
+"my dossiers" and public tracking. ``/nop-ho-so/<code>/`` is the address the procedure page links to."""
+
+from django.urls import path
+
+from motcua.portal import account_views, oidc, submission, tracking
+
+app_name = "citizen"
+urlpatterns = [
+    path("cong-dan/dang-ky/", account_views.sign_up, name="sign-up"),
+    path("cong-dan/xac-minh/", account_views.verify, name="verify"),
+    path("cong-dan/dang-nhap/", account_views.CitizenLoginView.as_view(), name="login"),
+    path("cong-dan/dang-nhap/dinh-danh/", oidc.start, name="oidc-start"),
+    path("cong-dan/dang-nhap/dinh-danh/ket-qua/", oidc.callback, name="oidc-callback"),
+    path("cong-dan/tai-khoan/", account_views.profile, name="profile"),
+    path("cong-dan/ho-so-cua-toi/", account_views.my_dossiers, name="my-dossiers"),
+    path("nop-ho-so/ban-nhap/<uuid:pk>/", submission.edit, name="draft"),
+    path("nop-ho-so/ban-nhap/<uuid:pk>/xem-lai/", submission.review, name="review"),
+    path("nop-ho-so/ban-nhap/<uuid:pk>/xoa/", submission.discard, name="discard"),
+    path("nop-ho-so/ban-nhap/<uuid:pk>/tep/<int:file_id>/", submission.draft_file, name="draft-file"),
+    path("nop-ho-so/da-nop/<str:code>/", submission.submitted, name="submitted"),
+    path("nop-ho-so/<str:code>/", submission.start, name="start"),
+    path("tra-cuu/", tracking.track, name="track"),
+]

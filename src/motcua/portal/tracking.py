@@ -1,0 +1,166 @@
+"""Public dossier tracking at ``/tra-cuu/?ma=<code>`` (Circular 01/2018 Art. 16).
+
+By code alone: status, procedure, receiving unit and due date — nothing that identifies a person.
+With the lookup secret printed on the receipt (``&secret=``), or signed in as the account that
+submitted it: the full history in plain sentences, why the due date is what it is, fees (with online
+payment when the payments app offers it), receipts and the result when it is delivered online.
+
+The page shares the public API's rules: the same code forms (``candidate_codes``), the same
+per-client rate (``public_lookup`` in REST_FRAMEWORK's throttle rates, one counter for page and API)
+and the same refusal message. A wrong secret is answered like no secret and logged without the code
+typed or anything personal.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from rest_framework.throttling import ScopedRateThrottle
+
+from motcua.api.dossiers.views import LookupThrottled, candidate_codes
+from motcua.dossiers import deadlines
+from motcua.dossiers.codes import normalize_code
+from motcua.dossiers.models import Dossier, DossierEvent, ResultDelivery, Status
+from motcua.payments import service as payments
+
+logger = logging.getLogger(__name__)
+
+# What the QR code on forms 01–05 encodes (dossiers/forms/pdf.py qr_payload); pasted or scanned
+# into the search box, it finds the dossier.
+QR_PAYLOAD_RE = re.compile(r"MaHoSo=([^;]+)", re.IGNORECASE)
+
+
+class _Scope:
+    throttle_scope = "public_lookup"
+
+
+def typed_code(raw: str) -> str:
+    match = QR_PAYLOAD_RE.search(raw or "")
+    return (match.group(1) if match else raw or "").strip()[:80]
+
+
+def _who(event: DossierEvent) -> str:
+    return event.unit.name if event.unit_id else "Cơ quan giải quyết"
+
+
+SENTENCES = {
+    "submit_online": lambda e: f"Bạn đã nộp hồ sơ trực tuyến đến {_who(e)}.",
+    "receive": lambda e: f"{_who(e)} đã tiếp nhận hồ sơ; thời hạn giải quyết bắt đầu được tính.",
+    "refuse_intake": lambda e: f"{_who(e)} không tiếp nhận hồ sơ.",
+    "forward": lambda e: "Hồ sơ đã được chuyển đến cơ quan giải quyết.",
+    "complete_step": lambda e: f"Đã xong bước “{(e.payload or {}).get('step_action') or 'xử lý'}”.",
+    "request_supplement": lambda e: "Cơ quan giải quyết đề nghị bạn bổ sung, hoàn thiện hồ sơ.",
+    "receive_supplement": lambda e: "Đã nhận hồ sơ bổ sung của bạn.",
+    "request_financial": lambda e: "Cơ quan giải quyết đề nghị bạn thực hiện nghĩa vụ tài chính.",
+    "record_payment": lambda e: "Đã ghi nhận bạn thực hiện nghĩa vụ tài chính.",
+    "collect_fee": lambda e: "Đã thu phí, lệ phí tại Bộ phận Một cửa.",
+    "pay_online": lambda e: "Đã nhận phí, lệ phí bạn nộp trực tuyến.",
+    "pay_obligation_online": lambda e: "Đã nhận khoản nghĩa vụ tài chính bạn nộp trực tuyến.",
+    "apologize": lambda e: "Cơ quan giải quyết xin lỗi vì chậm trễ và hẹn lại ngày trả kết quả.",
+    "approve": lambda e: "Hồ sơ đã được giải quyết xong.",
+    "refuse": lambda e: "Cơ quan giải quyết từ chối giải quyết hồ sơ.",
+    "notify_early_return": lambda e: "Bạn đã được báo kết quả có sớm.",
+    "return_result": lambda e: "Đã trả kết quả cho bạn.",
+    "withdraw": lambda e: "Hồ sơ đã được rút theo yêu cầu của bạn.",
+    "stop": lambda e: "Cơ quan giải quyết dừng xử lý hồ sơ.",
+}
+# Reasons the citizen is entitled to read (what to supplement, why refused) are shown with these.
+REASONED = {"refuse_intake", "request_supplement", "request_financial", "apologize", "refuse", "stop", "withdraw"}
+
+
+def timeline(dossier: Dossier) -> list[dict[str, Any]]:
+    rows = []
+    for event in DossierEvent.objects.filter(dossier=dossier).select_related("unit").order_by("at", "id"):
+        sentence = SENTENCES.get(event.action)
+        text = sentence(event) if sentence else "Hồ sơ được cập nhật."
+        rows.append(
+            {
+                "at": timezone.localtime(event.at),
+                "text": text,
+                "reason": event.reason if event.action in REASONED else "",
+            }
+        )
+    return rows
+
+
+def _receipts(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": f"Biên lai số {receipt.number:07d}, ký hiệu {receipt.series}",
+            "total": receipt.total,
+            "issued_at": timezone.localtime(receipt.issued_at),
+            "pdf": reverse("payments:receipt-pdf", kwargs={"token": receipt.token}),
+            "xml": reverse("payments:receipt-xml", kwargs={"token": receipt.token}),
+        }
+        for receipt in dossier.receipts.order_by("issued_at", "id")
+    ]
+
+
+def _full_details(dossier: Dossier) -> dict[str, Any]:
+    outstanding = payments.outstanding(dossier)
+    try:
+        payments.check_payable(dossier)
+    except payments.CannotPay:
+        pay_url = ""
+    else:
+        pay_url = f"{reverse('payments:start', kwargs={'code': dossier.code})}?secret={dossier.lookup_secret}"
+    result_ready = dossier.status in (Status.DONE, Status.RETURNED)
+    return {
+        "timeline": timeline(dossier),
+        "due_explanation": deadlines.explain_due(dossier) if dossier.due_at else [],
+        "outstanding": outstanding,
+        "pay_url": pay_url,
+        "receipts": _receipts(dossier),
+        "e_result": result_ready and dossier.result_delivery == ResultDelivery.ONLINE,
+        "result_ready": result_ready,
+    }
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("ma", "")
+    context: dict[str, Any] = {"ma": typed_code(raw)}
+    if not raw.strip():
+        return render(request, "portal/track.html", context)
+    throttle = ScopedRateThrottle()
+    if not throttle.allow_request(request, _Scope()):
+        context["error"] = str(LookupThrottled(throttle.wait()).detail)
+        return render(request, "portal/track.html", context, status=429)
+    codes = candidate_codes(context["ma"])
+    if not codes:
+        context["error"] = "Mã hồ sơ không đúng định dạng (ví dụ 000.01.41.H57-260309-0001)."
+        return render(request, "portal/track.html", context, status=400)
+    dossier = (
+        Dossier.objects.filter(code__in=codes)
+        .select_related("procedure", "procedure_version", "receiving_unit__office_hours", "handling_unit")
+        .first()
+    )
+    if dossier is None:
+        context["error"] = "Không tìm thấy hồ sơ có mã này. Hãy kiểm tra lại mã trên Giấy tiếp nhận."
+        return render(request, "portal/track.html", context, status=404)
+    given = normalize_code(request.GET.get("secret", ""))[:32]
+    right_secret = bool(given) and secrets.compare_digest(given.encode(), dossier.lookup_secret.upper().encode())
+    owner = request.user.is_authenticated and dossier.account_id == request.user.pk
+    if given and not right_secret:
+        logger.warning("tracking: wrong lookup secret for dossier id=%s", dossier.pk)
+        context["secret_error"] = "Mã tra cứu không đúng: chỉ hiển thị tình trạng chung của hồ sơ."  # noqa: S105
+    context.update(
+        {
+            "dossier": dossier,
+            "status_label": Status(dossier.status).label,
+            "due_at": dossier.effective_due_at,
+            "full": right_secret or owner,
+            "secret": dossier.lookup_secret if (right_secret or owner) else "",
+        }
+    )
+    if context["full"]:
+        context.update(_full_details(dossier))
+    return render(request, "portal/track.html", context)

@@ -149,5 +149,20 @@ def committed(django_capture_on_commit_callbacks):
     def run():
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             yield callbacks
+        with django_capture_on_commit_callbacks(execute=True):
+            run_event_tasks()
 
     return run
+
+
+def run_event_tasks() -> int:
+    """Do what ``motcua db_worker`` does with the queued ``notify_dossier_event`` tasks (the dossier action
+    only queues them); delivery tasks stay queued unless a test switches to the immediate backend."""
+    from django_tasks_db.models import DBTaskResult
+
+    done = 0
+    for row in DBTaskResult.objects.ready().filter(task_path__endswith="notify_dossier_event").order_by("enqueued_at"):
+        row.claim("test-worker")
+        row.set_successful(row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"]))
+        done += 1
+    return done

@@ -49,12 +49,17 @@ def test_the_send_command_delivers_what_is_due(birth, staff, committed, settings
     assert out.getvalue().startswith("Đã thử 0 tin")
 
 
-def test_the_database_task_backend_gets_one_task_per_action_with_ids_only(birth, staff, committed):
+def test_the_database_task_backend_gets_ids_only_first_for_the_event_then_for_the_messages(
+    birth, staff, committed
+):
     from django_tasks_db.models import DBTaskResult
 
     with at(2026, 3, 9, 9, 0), committed():
-        actions.receive_at_counter(intake(birth), actor=staff["counter"])
-    task = DBTaskResult.objects.get()
+        dossier = actions.receive_at_counter(intake(birth), actor=staff["counter"])
+    event_task, task = DBTaskResult.objects.order_by("enqueued_at")
+    assert event_task.task_path == "motcua.notifications.tasks.notify_dossier_event"
+    event = dossier.events.get()
+    assert event_task.args_kwargs == {"args": ["dossier_received", dossier.pk, event.pk], "kwargs": {}}
     assert task.task_path == "motcua.notifications.tasks.send_messages"
     ids = sorted(Message.objects.values_list("pk", flat=True))
     assert task.args_kwargs == {"args": [ids], "kwargs": {}}
@@ -71,6 +76,6 @@ def test_a_failed_attempt_leaves_a_deferred_task_for_the_retry(birth, staff, smt
     with at(2026, 3, 9, 9, 0):
         outbox.deliver(message)  # the SMTP server is down
     assert message.status == MessageStatus.PENDING
-    assert DBTaskResult.objects.count() == 2, "the first task, then the retry"
+    assert DBTaskResult.objects.count() == 3, "the event's task, the first delivery task, then the retry"
     retry = DBTaskResult.objects.get(run_after=message.next_attempt_at)
     assert retry.args_kwargs == {"args": [[message.pk]], "kwargs": {}}

@@ -35,12 +35,14 @@ TEMPLATE_FOR_ACTION = {
 
 
 def on_dossier_changed(sender, *, dossier_id: int, event_id: int, action: str, **kwargs: Any) -> None:
+    """One task row per event that concerns the applicant; the worker renders and sends (tasks.py)."""
     template_code = TEMPLATE_FOR_ACTION.get(action)
     if template_code is None:
         return
+    from motcua.notifications.tasks import notify_dossier_event
+
     try:
-        with transaction.atomic():
-            notify(template_code, dossier_id=dossier_id, event_id=event_id)
+        notify_dossier_event.enqueue(template_code, dossier_id, event_id)
     except Exception as exc:
         logger.error(
             "notifications: %s not queued for dossier=%s event=%s (%s)",
@@ -51,7 +53,8 @@ def on_dossier_changed(sender, *, dossier_id: int, event_id: int, action: str, *
         )
 
 
-def notify(template_code: str, *, dossier_id: int, event_id: int):
+def notify(template_code: str, *, dossier_id: int, event_id: int) -> list:
+    """Queue the messages for one event (in the worker; see ``tasks.notify_dossier_event``)."""
     dossier = Dossier.objects.select_related("applicant", "procedure", "receiving_unit", "account").get(pk=dossier_id)
     event = DossierEvent.objects.get(pk=event_id)
     # Submitted online: the account's contacts, which the portal verified; the applicant record's contacts

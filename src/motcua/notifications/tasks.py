@@ -15,3 +15,27 @@ def send_messages(message_ids: list[int]) -> dict[str, int]:
     for message in Message.objects.filter(pk__in=message_ids, status=MessageStatus.PENDING).order_by("id"):
         outcome[deliver(message).status] += 1
     return outcome
+
+
+@task()
+def notify_dossier_event(template_code: str, dossier_id: int, event_id: int) -> int:
+    """Render and queue what the applicant must hear about one dossier event, then deliver it.
+
+    Runs in the worker, not in the request that changed the dossier: counter intake is the hottest write
+    path, and reading the dossier, rendering the templates and writing the outbox cost it several
+    statements and milliseconds each time."""
+    import logging
+
+    from motcua.notifications.receivers import notify
+
+    try:
+        return len(notify(template_code, dossier_id=dossier_id, event_id=event_id))
+    except Exception as exc:  # the type only: a template error's text may quote the applicant's data
+        logging.getLogger("motcua.notifications").error(
+            "notifications: %s not queued for dossier=%s event=%s (%s)",
+            template_code,
+            dossier_id,
+            event_id,
+            type(exc).__name__,
+        )
+        return 0

@@ -49,9 +49,7 @@ def test_the_send_command_delivers_what_is_due(birth, staff, committed, settings
     assert out.getvalue().startswith("Đã thử 0 tin")
 
 
-def test_the_database_task_backend_gets_ids_only_first_for_the_event_then_for_the_messages(
-    birth, staff, committed
-):
+def test_the_database_task_backend_gets_ids_only_first_for_the_event_then_for_the_messages(birth, staff, committed):
     from django_tasks_db.models import DBTaskResult
 
     with at(2026, 3, 9, 9, 0), committed():

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from motcua.dossiers.models import Dossier, DossierEvent, ResultDelivery
 from motcua.notifications.outbox import enqueue, format_datetime, format_money

@@ -31,6 +31,7 @@ EXPECTED = {  # action -> statuses it may start from (None: no dossier yet)
     "return_result": {Status.DONE},
     "withdraw": {Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL},
     "stop": {Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL},
+    "rate": {Status.DONE, Status.RETURNED},
 }
 
 
@@ -57,7 +58,7 @@ def test_final_statuses_allow_nothing(status):
 def test_payments_by_a_gateway_are_never_offered_to_officers():
     for status in STATUSES:
         offered = {t.action for t in workflow.allowed_actions(status)}
-        assert not offered & {"submit_online", "pay_online", "pay_obligation_online"}
+        assert not offered & {"submit_online", "pay_online", "pay_obligation_online", "rate"}
 
 
 def test_targets_follow_the_national_codes():

@@ -800,6 +800,54 @@ def record_online_payment(dossier, *, amount: Decimal, provider: str, reference:
         return _act(current.pk, action, None, at=at, apply=apply)
 
 
+def rate(
+    dossier,
+    *,
+    level: int,
+    channel: str,
+    aspects: dict[str, int] | None = None,
+    comment: str = "",
+    account=None,
+    actor=None,
+    at=None,
+) -> Dossier:
+    """The applicant's rating, once per dossier, after the result (status 9 or 10).
+
+    No permission applies: the portal checked the owner or the lookup secret, the kiosk its device token.
+    The event carries the level and the channel (what the reports count), not the free-text comment."""
+    from motcua.dossiers.models import ASPECTS, DossierRating, RatingChannel, RatingLevel
+
+    errors: dict[str, list[str]] = {}
+    if level not in RatingLevel.values:
+        errors["level"] = ["Chọn một mức độ hài lòng."]
+    if channel not in RatingChannel.values:
+        errors["channel"] = ["Kênh đánh giá không hợp lệ."]
+    aspects = {k: v for k, v in (aspects or {}).items() if v not in (None, "")}
+    for key, value in aspects.items():
+        if key not in ASPECTS or value not in RatingLevel.values:
+            errors.setdefault("aspects", []).append(f"Tiêu chí “{key}” không hợp lệ.")
+    if len(comment) > 2000:
+        errors["comment"] = ["Ý kiến tối đa 2.000 ký tự."]
+    if errors:
+        raise InvalidAction("Phiếu đánh giá chưa hợp lệ.", errors=errors)
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        if DossierRating.objects.filter(dossier=d).exists():
+            raise Conflict("Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.")
+        DossierRating.objects.create(
+            dossier=d,
+            level=level,
+            aspects=aspects,
+            comment=comment.strip(),
+            channel=channel,
+            account=account if getattr(account, "pk", None) else None,
+            at=moment,
+        )
+        return {"level": level, "channel": channel, "aspects": aspects}
+
+    return _act(dossier, "rate", actor, at=at, apply=apply)
+
+
 def apologize(dossier, *, actor, reason: str, new_due_date: date, at=None, expected_revision=None) -> Dossier:
     """Apology and new appointment (form 04): once, at least one working day before the due date."""
     if not reason.strip():

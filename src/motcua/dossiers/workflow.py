@@ -106,6 +106,9 @@ TRANSITIONS: dict[str, Transition] = {
             RECEIVE,
             "receiving",
         ),
+        # The applicant's own evaluation (portal, kiosk); a paper form entered by an officer uses the same action
+        # with the officer as actor. The caller checked who the applicant is (owner, secret or kiosk token).
+        _t("rate", "Đánh giá mức độ hài lòng", [S.DONE, S.RETURNED], None, None, "receiving"),
         _t("stop", "Dừng xử lý", [S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL], S.STOPPED, SIGN, "handling"),
     ]
 }

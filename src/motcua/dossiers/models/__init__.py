@@ -1,6 +1,7 @@
 from motcua.dossiers.models.applicant import Applicant, ApplicantKind
 from motcua.dossiers.models.dossier import Dossier, DossierDocument, DossierSequence, DossierStep, StepState
 from motcua.dossiers.models.event import DossierEvent
+from motcua.dossiers.models.rating import ASPECTS, DossierRating, RatingChannel, RatingLevel
 from motcua.dossiers.models.status import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -11,6 +12,10 @@ from motcua.dossiers.models.status import (
 )
 
 __all__ = [
+    "ASPECTS",
+    "DossierRating",
+    "RatingChannel",
+    "RatingLevel",
     "FINAL_STATUSES",
     "OPEN_STATUSES",
     "Applicant",

@@ -54,3 +54,13 @@ def test_demo_load_if_empty_is_safe_to_repeat(db, capsys):
 def test_demo_load_refuses_a_database_with_data(db, province):
     with pytest.raises(CommandError):
         call_command("demo", "load")
+
+
+def test_the_demo_signs_its_receipts_with_a_test_certificate_for_the_whole_city(db, capsys):
+    from motcua.payments.receipts import issuer_for
+
+    call_command("demo", "load")
+    ward_center = Unit.objects.get(agency_code="000.01.41.H57")
+    issuer = issuer_for(ward_center)
+    assert issuer is not None and issuer.unit.kind == UnitKind.PROVINCE_COMMITTEE
+    assert "BEGIN CERTIFICATE" in issuer.certificate_pem and issuer.series.startswith("TN")

@@ -7,6 +7,7 @@ from django.db import transaction
 from motcua.catalog.demo import load_demo_catalog
 from motcua.organizations.demo import DEMO_PASSWORD, load_demo
 from motcua.organizations.models import Unit
+from motcua.payments.demo import load_demo_issuer
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     load_demo()
                     report = load_demo_catalog()
+                    load_demo_issuer()
                 self.stdout.write(
                     self.style.SUCCESS(f"Đã nạp dữ liệu mẫu thành phố Huế và {report.created} thủ tục hành chính.")
                 )

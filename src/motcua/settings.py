@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.backoffice",
     "motcua.portal",
+    "motcua.feedback",
     "motcua.api",
 ]
 
@@ -280,6 +281,12 @@ MOTCUA_OIDC_USERINFO_ENDPOINT = os.environ.get("MOTCUA_OIDC_USERINFO_ENDPOINT", 
 MOTCUA_OIDC_JWKS_URI = os.environ.get("MOTCUA_OIDC_JWKS_URI", "")
 MOTCUA_OIDC_ID_NUMBER_CLAIM = os.environ.get("MOTCUA_OIDC_ID_NUMBER_CLAIM", "citizen_id")
 
+# --- citizen portal: rating kiosks at the counter (docs/portal.md) -------------------------------------
+
+# Wrong dossier codes one kiosk accepts in the window before it pauses (codes are guessable).
+MOTCUA_KIOSK_WRONG_CODES = env_int("MOTCUA_KIOSK_WRONG_CODES", 10)
+MOTCUA_KIOSK_WRONG_CODE_MINUTES = env_int("MOTCUA_KIOSK_WRONG_CODE_MINUTES", 10)
+
 # --- security -------------------------------------------------------------------------------------
 
 # Behind a TLS-terminating proxy, set MOTCUA_HTTPS=1: cookies become secure and HSTS is sent.
@@ -311,7 +318,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "motcua.api.problems.problem_exception_handler",
     # Public dossier tracking (no login) is rate limited per client IP; see motcua.api.dossiers.views.
-    "DEFAULT_THROTTLE_RATES": {"public_lookup": os.environ.get("MOTCUA_PUBLIC_LOOKUP_RATE", "30/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "public_lookup": os.environ.get("MOTCUA_PUBLIC_LOOKUP_RATE", "30/min"),
+        # Feedback (phản ánh, kiến nghị) submissions and votes per client IP; see motcua.feedback.public.
+        "feedback_submit": os.environ.get("MOTCUA_FEEDBACK_SUBMIT_RATE", "5/hour"),
+        "feedback_vote": os.environ.get("MOTCUA_FEEDBACK_VOTE_RATE", "30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",

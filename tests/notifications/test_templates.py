@@ -20,6 +20,11 @@ CODES = {
     "payment_requested",
     "payment_received",
     "account_verification",
+    # Feedback (phản ánh, kiến nghị): added by feedback/migrations/0002_notification_templates.py.
+    "feedback_received",
+    "feedback_rejected",
+    "feedback_info_requested",
+    "feedback_answered",
 }
 
 

@@ -122,7 +122,7 @@ def test_default_roles_exist_as_editable_groups():
     }
     inspector = Role.objects.get(code="inspector")
     perms = set(inspector.group.permissions.values_list("codename", flat=True))
-    assert perms == {"view_unit_data", "view_unit", "view_dossier"}, "the inspector is read-only"
+    assert perms == {"view_unit_data", "view_unit", "view_dossier", "view_feedback"}, "the inspector is read-only"
 
 
 def test_role_sync_does_not_restore_a_permission_an_admin_removed(db):

@@ -2,7 +2,7 @@
 
 from django.urls import include, path, re_path
 
-from motcua.backoffice import views
+from motcua.backoffice import paper_rating, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -13,8 +13,10 @@ urlpatterns = [
     path("ho-so/", views.find, name="find"),
     path("ho-so/<str:code>/", views.desk_view, name="desk"),
     path("ho-so/<str:code>/thao-tac/<slug:action>/", views.action_view, name="action"),
+    path("ho-so/<str:code>/danh-gia-giay/", paper_rating.enter, name="paper-rating"),
     path("ho-so/<str:code>/giay-to/<int:pk>/", views.document_download, name="document"),
     re_path(r"^ho-so/(?P<code>[^/]+)/mau/(?P<number>0[1-5])\.pdf$", views.form_pdf, name="form-pdf"),
     path("so-theo-doi/", views.register, name="register"),
     path("bien-lai/", include("motcua.payments.staff_urls")),
+    path("phan-anh/", include("motcua.feedback.staff_urls")),
 ]

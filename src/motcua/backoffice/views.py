@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from motcua.backoffice import desk
+from motcua.backoffice import desk, paper_rating
 from motcua.backoffice.forms import (
     ACTION_FORMS,
     DANGER_ACTIONS,
@@ -361,6 +361,7 @@ def _desk_context(
         "kept": kept or [],
         "just_created": request.GET.get("vua-lap") == "1",
         "refusal_event": next((e for e in reversed(events) if e.action == "refuse_intake"), None),
+        **paper_rating.desk_context(request.user, dossier),
     }
 
 

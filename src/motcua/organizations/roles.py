@@ -29,42 +29,47 @@ VIEW = ("organizations.view_unit_data", "organizations.view_unit")
 RECEIVE = ("dossiers.receive_dossier", "dossiers.view_dossier")
 PROCESS = ("dossiers.process_dossier", "dossiers.view_dossier")
 SIGN = ("dossiers.sign_dossier", "dossiers.view_dossier")
+# Feedback on administrative regulations (phản ánh, kiến nghị; docs/feedback.md).
+FEEDBACK = ("feedback.handle_feedback", "feedback.view_feedback")
+FEEDBACK_PUBLISH = ("feedback.publish_feedback", "feedback.view_feedback")
 
 DEFAULT_ROLES: tuple[RoleDefinition, ...] = (
     RoleDefinition(
         "receiving_officer",
         "Cán bộ một cửa",
         "Hướng dẫn, tiếp nhận hồ sơ, trả kết quả tại Bộ phận Một cửa.",
-        permissions=VIEW + RECEIVE,
+        permissions=VIEW + RECEIVE + FEEDBACK,
     ),
-    RoleDefinition("specialist", "Chuyên viên", "Thẩm định, xử lý hồ sơ được phân công.", permissions=VIEW + PROCESS),
+    RoleDefinition(
+        "specialist", "Chuyên viên", "Thẩm định, xử lý hồ sơ được phân công.", permissions=VIEW + PROCESS + FEEDBACK
+    ),
     RoleDefinition(
         "division_head",
         "Trưởng phòng",
         "Phân công, kiểm tra và trình hồ sơ của phòng.",
         scope=RoleScope.SUBTREE,
-        permissions=VIEW + PROCESS,
+        permissions=VIEW + PROCESS + FEEDBACK,
     ),
     RoleDefinition(
         "agency_leader",
         "Lãnh đạo cơ quan",
         "Phê duyệt, ký kết quả giải quyết.",
         scope=RoleScope.SUBTREE,
-        permissions=VIEW + PROCESS + SIGN,
+        permissions=VIEW + PROCESS + SIGN + FEEDBACK + FEEDBACK_PUBLISH,
     ),
     RoleDefinition(
         "center_director",
         "Giám đốc Trung tâm Phục vụ hành chính công",
         "Điều hành Bộ phận Một cửa, theo dõi tiến độ.",
         scope=RoleScope.SUBTREE,
-        permissions=VIEW + RECEIVE,
+        permissions=VIEW + RECEIVE + FEEDBACK + FEEDBACK_PUBLISH,
     ),
     RoleDefinition(
         "inspector",
         "Thanh tra, giám sát",
         "Chỉ xem, không được thay đổi dữ liệu.",
         scope=RoleScope.SUBTREE,
-        permissions=VIEW + ("dossiers.view_dossier",),
+        permissions=VIEW + ("dossiers.view_dossier", "feedback.view_feedback"),
     ),
     RoleDefinition(
         "system_admin",

@@ -1,9 +1,10 @@
 """Citizen pages, mounted at the site root (inside the language prefix): accounts, online submission,
-"my dossiers" and public tracking. ``/nop-ho-so/<code>/`` is the address the procedure page links to."""
+"my dossiers", public tracking, rating after the result and the rating kiosk at the counter.
+``/nop-ho-so/<code>/`` is the address the procedure page links to."""
 
 from django.urls import path
 
-from motcua.portal import account_views, oidc, submission, tracking
+from motcua.portal import account_views, kiosk, oidc, rating, submission, tracking
 
 app_name = "citizen"
 urlpatterns = [
@@ -21,4 +22,9 @@ urlpatterns = [
     path("nop-ho-so/da-nop/<str:code>/", submission.submitted, name="submitted"),
     path("nop-ho-so/<str:code>/", submission.start, name="start"),
     path("tra-cuu/", tracking.track, name="track"),
+    path("tra-cuu/<str:code>/danh-gia/", rating.rate, name="rate"),
+    path("diem-danh-gia/<str:token>/", kiosk.start, name="kiosk"),
+    path("diem-danh-gia/<str:token>/muc-do/", kiosk.choose_level, name="kiosk-level"),
+    path("diem-danh-gia/<str:token>/gui/", kiosk.submit, name="kiosk-submit"),
+    path("diem-danh-gia/<str:token>/cam-on/", kiosk.thanks, name="kiosk-thanks"),
 ]

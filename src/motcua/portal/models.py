@@ -7,6 +7,7 @@ pre-fills the applicant of every online submission.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -119,3 +120,30 @@ class DraftFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def new_kiosk_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Kiosk(models.Model):
+    """A rating tablet at a one-stop counter (Decree 61 Art. 30).
+
+    It is opened at ``/diem-danh-gia/<token>/``; the token is the device's only credential, since dossier
+    codes are guessable and the kiosk asks for no login. Only dossiers received by ``unit`` or a unit
+    below it can be rated on it."""
+
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị tiếp nhận"
+    )
+    name = models.CharField("tên thiết bị", max_length=120, help_text="Ví dụ: Máy tính bảng quầy số 2.")
+    token = models.CharField("mã thiết bị", max_length=64, unique=True, default=new_kiosk_token, editable=False)
+    active = models.BooleanField("đang dùng", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "thiết bị đánh giá tại quầy"
+        verbose_name_plural = "thiết bị đánh giá tại quầy"
+
+    def __str__(self) -> str:
+        return self.name

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -28,8 +29,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from motcua.api.dossiers.views import LookupThrottled, candidate_codes
 from motcua.dossiers import deadlines
 from motcua.dossiers.codes import normalize_code
-from motcua.dossiers.models import Dossier, DossierEvent, ResultDelivery, Status
+from motcua.dossiers.models import Dossier, DossierEvent, DossierRating, RatingLevel, ResultDelivery, Status
 from motcua.payments import service as payments
+from motcua.portal.rating import rate_url
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,23 @@ def typed_code(raw: str) -> str:
     return (match.group(1) if match else raw or "").strip()[:80]
 
 
+def _amount(event: DossierEvent) -> str:
+    raw = (event.payload or {}).get("amount")
+    try:
+        value = int(Decimal(str(raw)))
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    return f" {value:,} đồng".replace(",", ".") if value > 0 else ""
+
+
+def _rating(event: DossierEvent) -> str:
+    level = (event.payload or {}).get("level")
+    label = RatingLevel(level).label if level in RatingLevel.values else ""
+    channel = (event.payload or {}).get("channel")
+    where = {"portal": " trên Cổng dịch vụ công", "kiosk": " tại quầy", "paper": " qua phiếu giấy"}.get(channel, "")
+    return f"{where}: “{label}”" if label else where
+
+
 def _who(event: DossierEvent) -> str:
     return event.unit.name if event.unit_id else "Cơ quan giải quyết"
 
@@ -61,9 +80,11 @@ SENTENCES = {
     "receive_supplement": lambda e: "Đã nhận hồ sơ bổ sung của bạn.",
     "request_financial": lambda e: "Cơ quan giải quyết đề nghị bạn thực hiện nghĩa vụ tài chính.",
     "record_payment": lambda e: "Đã ghi nhận bạn thực hiện nghĩa vụ tài chính.",
-    "collect_fee": lambda e: "Đã thu phí, lệ phí tại Bộ phận Một cửa.",
-    "pay_online": lambda e: "Đã nhận phí, lệ phí bạn nộp trực tuyến.",
-    "pay_obligation_online": lambda e: "Đã nhận khoản nghĩa vụ tài chính bạn nộp trực tuyến.",
+    "collect_fee": lambda e: f"Bạn đã nộp phí, lệ phí{_amount(e)} tại Bộ phận Một cửa; biên lai được cấp.",
+    "pay_online": lambda e: f"Bạn đã nộp phí, lệ phí{_amount(e)} trực tuyến; biên lai điện tử được cấp.",
+    "pay_obligation_online": lambda e: (
+        f"Bạn đã nộp trực tuyến khoản nghĩa vụ tài chính{_amount(e)}; hồ sơ được tiếp tục giải quyết."
+    ),
     "apologize": lambda e: "Cơ quan giải quyết xin lỗi vì chậm trễ và hẹn lại ngày trả kết quả.",
     "approve": lambda e: "Hồ sơ đã được giải quyết xong.",
     "refuse": lambda e: "Cơ quan giải quyết từ chối giải quyết hồ sơ.",
@@ -71,6 +92,7 @@ SENTENCES = {
     "return_result": lambda e: "Đã trả kết quả cho bạn.",
     "withdraw": lambda e: "Hồ sơ đã được rút theo yêu cầu của bạn.",
     "stop": lambda e: "Cơ quan giải quyết dừng xử lý hồ sơ.",
+    "rate": lambda e: f"Đã ghi nhận đánh giá mức độ hài lòng{_rating(e)}. Cảm ơn bạn.",
 }
 # Reasons the citizen is entitled to read (what to supplement, why refused) are shown with these.
 REASONED = {"refuse_intake", "request_supplement", "request_financial", "apologize", "refuse", "stop", "withdraw"}
@@ -121,6 +143,7 @@ def _full_details(dossier: Dossier) -> dict[str, Any]:
         "receipts": _receipts(dossier),
         "e_result": result_ready and dossier.result_delivery == ResultDelivery.ONLINE,
         "result_ready": result_ready,
+        "rating": DossierRating.objects.filter(dossier=dossier).first(),
     }
 
 
@@ -163,4 +186,5 @@ def track(request: HttpRequest) -> HttpResponse:
     )
     if context["full"]:
         context.update(_full_details(dossier))
+        context["rate_url"] = rate_url(dossier, "" if owner else dossier.lookup_secret)
     return render(request, "portal/track.html", context)

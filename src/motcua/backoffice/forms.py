@@ -624,6 +624,19 @@ class ApologizeForm(ActionForm):
 
 class ApproveForm(ActionForm):
     result_note = forms.CharField(label="Số, ký hiệu văn bản kết quả (nếu có)", required=False, max_length=2000)
+    result_files = MultipleFileField(
+        label="Văn bản kết quả điện tử (không bắt buộc)",
+        help_text="Bản điện tử của kết quả (PDF hoặc ảnh), người nộp tải về khi chọn nhận kết quả trực tuyến.",
+    )
+
+    def kwargs(self) -> dict[str, Any]:
+        files = read_files(self.cleaned_data.get("result_files") or [])
+        return {
+            "result_note": self.cleaned_data.get("result_note", ""),
+            "result_documents": [
+                SubmittedDocument(None, file_name, file_name=file_name, content=content) for file_name, content in files
+            ],
+        }
 
 
 NOTIFY_CHANNELS = [("sms", "Tin nhắn"), ("phone", "Điện thoại"), ("email", "Thư điện tử")]

@@ -452,7 +452,11 @@ def _attach(
 
 
 def _document_row(
-    dossier: Dossier, lines: dict[int, RequiredDocument], document: SubmittedDocument, supplement: bool = False
+    dossier: Dossier,
+    lines: dict[int, RequiredDocument],
+    document: SubmittedDocument,
+    supplement: bool = False,
+    result: bool = False,
 ) -> DossierDocument:
     """The row for one submitted component, its file (if scanned) already stored; not saved yet."""
     line = lines.get(document.required_document_id) if document.required_document_id else None
@@ -463,6 +467,7 @@ def _document_row(
         copy_type=document.copy_type or (line.copy_type if line else ""),
         count=document.count,
         supplement=supplement,
+        result=result,
     )
     if document.content is not None:
         from django.core.files.base import ContentFile
@@ -885,8 +890,32 @@ def _close_processing(d: Dossier, moment: datetime) -> None:
     _activate_stage(d, moment)
 
 
-def approve(dossier, *, actor, result_note: str = "", at=None, expected_revision=None) -> Dossier:
-    """The leader signs the result (4 → 9)."""
+def _check_results(documents: Iterable[SubmittedDocument]) -> list[SubmittedDocument]:
+    """Result documents are files (the e-result): each checked by size and by its bytes."""
+    documents = list(documents or [])
+    if any(document.content is None for document in documents):
+        raise InvalidAction("Văn bản kết quả điện tử phải kèm tệp.", errors={"result_documents": ["Thiếu tệp."]})
+    _check_documents({}, documents)
+    return documents
+
+
+def _attach_results(d: Dossier, documents: list[SubmittedDocument]) -> list[str]:
+    rows = [_document_row(d, {}, document, result=True) for document in documents]
+    DossierDocument.objects.bulk_create(rows)
+    return [row.name for row in rows]
+
+
+def approve(
+    dossier,
+    *,
+    actor,
+    result_note: str = "",
+    result_documents: Iterable[SubmittedDocument] = (),
+    at=None,
+    expected_revision=None,
+) -> Dossier:
+    """The leader signs the result (4 → 9), with the e-result files when the result is produced electronically."""
+    results = _check_results(result_documents)
 
     def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
         _close_processing(d, moment)
@@ -894,7 +923,7 @@ def approve(dossier, *, actor, result_note: str = "", at=None, expected_revision
         d.result_kind = ResultKind.GRANTED
         d.result_note = result_note
         mark = classify_finished(deadlines.calendar_of(d), moment, d.effective_due_at) if d.effective_due_at else ""
-        return {"mark": mark}
+        return {"mark": mark, "result_documents": _attach_results(d, results)}
 
     return _act(dossier, "approve", actor, at=at, expected_revision=expected_revision, apply=apply)
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("nop-ho-so/<str:code>/", submission.start, name="start"),
     path("tra-cuu/", tracking.track, name="track"),
     path("tra-cuu/<str:code>/danh-gia/", rating.rate, name="rate"),
+    path("tra-cuu/<str:code>/ket-qua/<int:pk>/", tracking.result_file, name="result-file"),
     path("diem-danh-gia/<str:token>/", kiosk.start, name="kiosk"),
     path("diem-danh-gia/<str:token>/muc-do/", kiosk.choose_level, name="kiosk-level"),
     path("diem-danh-gia/<str:token>/gui/", kiosk.submit, name="kiosk-submit"),

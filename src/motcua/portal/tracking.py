@@ -19,7 +19,7 @@ import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -126,6 +126,43 @@ def _receipts(dossier: Dossier) -> list[dict[str, Any]]:
     ]
 
 
+def _result_files(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": document.name,
+            "size": document.size,
+            "url": reverse("citizen:result-file", kwargs={"code": dossier.code, "pk": document.pk})
+            + f"?secret={dossier.lookup_secret}",
+        }
+        for document in dossier.documents.filter(result=True).exclude(file="").order_by("id")
+    ]
+
+
+@require_GET
+def result_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """The e-result, for the owner or whoever holds the lookup secret, once the result is ready and the
+    applicant chose to receive it online. Anything else: 404, nothing said about the dossier."""
+    dossier = Dossier.objects.filter(code=normalize_code(code)).first()
+    given = normalize_code(request.GET.get("secret", ""))[:32]
+    allowed = dossier is not None and (
+        (request.user.is_authenticated and dossier.account_id == request.user.pk)
+        or (bool(given) and secrets.compare_digest(given.encode(), dossier.lookup_secret.upper().encode()))
+    )
+    if not allowed or dossier.status not in (Status.DONE, Status.RETURNED):
+        raise Http404("Không tìm thấy văn bản kết quả.")
+    if dossier.result_delivery != ResultDelivery.ONLINE:
+        raise Http404("Không tìm thấy văn bản kết quả.")
+    document = dossier.documents.filter(pk=pk, result=True).exclude(file="").first()
+    if document is None:
+        raise Http404("Không tìm thấy văn bản kết quả.")
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+        content_type=document.content_type or "application/octet-stream",
+    )
+
+
 def _full_details(dossier: Dossier) -> dict[str, Any]:
     outstanding = payments.outstanding(dossier)
     try:
@@ -135,13 +172,15 @@ def _full_details(dossier: Dossier) -> dict[str, Any]:
     else:
         pay_url = f"{reverse('payments:start', kwargs={'code': dossier.code})}?secret={dossier.lookup_secret}"
     result_ready = dossier.status in (Status.DONE, Status.RETURNED)
+    e_result = result_ready and dossier.result_delivery == ResultDelivery.ONLINE
     return {
         "timeline": timeline(dossier),
         "due_explanation": deadlines.explain_due(dossier) if dossier.due_at else [],
         "outstanding": outstanding,
         "pay_url": pay_url,
         "receipts": _receipts(dossier),
-        "e_result": result_ready and dossier.result_delivery == ResultDelivery.ONLINE,
+        "e_result": e_result,
+        "result_files": _result_files(dossier) if e_result else [],
         "result_ready": result_ready,
         "rating": DossierRating.objects.filter(dossier=dossier).first(),
     }

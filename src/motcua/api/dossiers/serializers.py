@@ -262,6 +262,14 @@ class ApologizeInputSerializer(ReasonInputSerializer):
 
 class ApproveInputSerializer(ActionInputSerializer):
     result_note = serializers.CharField(required=False, allow_blank=True, default="")
+    result_documents = DocumentInputSerializer(
+        many=True, required=False, default=list, help_text="Văn bản kết quả điện tử (tệp base64 bắt buộc)."
+    )
+
+    def action_kwargs(self) -> dict[str, Any]:
+        kwargs = dict(self.validated_data)
+        kwargs["result_documents"] = documents_from(kwargs.get("result_documents", []))
+        return kwargs
 
 
 class NotifyEarlyReturnInputSerializer(ActionInputSerializer):
@@ -408,6 +416,7 @@ class DossierDocumentSerializer(serializers.ModelSerializer):
             "size",
             "sha256",
             "supplement",
+            "result",
             "added_at",
         ]
         read_only_fields = fields

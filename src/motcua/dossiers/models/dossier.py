@@ -159,6 +159,9 @@ class DossierDocument(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     supplement = models.BooleanField("nộp bổ sung", default=False)
+    result = models.BooleanField(
+        "văn bản kết quả", default=False, help_text="A result document (e-result) issued by the agency, not an input."
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

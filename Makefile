@@ -29,8 +29,16 @@ var/secret_key:
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 	@chmod 600 var/secret_key
 
-run: $(STAMP) var/secret_key
+# The demo pays through the sandbox gateway (docs/payments.md), with its own generated secret.
+var/sandbox_secret:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(40))" > var/sandbox_secret
+	@chmod 600 var/sandbox_secret
+
+run: $(STAMP) var/secret_key var/sandbox_secret
 	@export SECRET_KEY="$$(cat var/secret_key)"; \
+	export MOTCUA_PAYMENT_PROVIDERS="$${MOTCUA_PAYMENT_PROVIDERS-sandbox}"; \
+	export MOTCUA_PAYMENT_SANDBOX_SECRET="$${MOTCUA_PAYMENT_SANDBOX_SECRET:-$$(cat var/sandbox_secret)}"; \
 	$(BIN)/motcua migrate --noinput -v0 && \
 	$(BIN)/motcua collectstatic --noinput -v0 && \
 	$(BIN)/motcua demo load --if-empty && \

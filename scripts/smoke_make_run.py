@@ -7,7 +7,7 @@ province would start: the demo data, gunicorn, the task worker, the console e-ma
     .venv/bin/python scripts/smoke_make_run.py --url http://127.0.0.1:8000 --log var/run.log
 
 It searches the procedure 1.001193, signs up (the 6-digit code is read from the e-mail the task worker
-printed in the log), submits online with a PDF and a PNG, pays the fee on the sandbox gateway, has the
+printed in the log), submits online with a PDF or PNG for each required document, pays the fee on the sandbox gateway, has the
 demo officer ``motcua.thuanhoa`` receive the dossier on the desk, and checks that the citizen sees
 "Được tiếp nhận" and downloads a signed e-receipt. Prints one line per step; exits 1 on the first failure.
 """
@@ -67,7 +67,7 @@ def main() -> None:
         page.set_default_timeout(20000)
         page.goto("/thu-tuc/?q=dang+ky+khai+sinh")
         with page.expect_navigation():
-            page.get_by_role("link", name=re.compile(r"^1\.001193")).first.click()
+            page.locator("a[href='/thu-tuc/1.001193/']").first.click()
         step("catalogue search without diacritics finds 1.001193")
         with page.expect_navigation():
             page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
@@ -86,15 +86,23 @@ def main() -> None:
         with page.expect_navigation():
             page.get_by_role("button", name="Xác minh").click()
         page.get_by_label("Nơi tiếp nhận hồ sơ").select_option(index=1)
-        files = page.locator("input[type=file]")
-        files.nth(0).set_input_files({"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": PDF})
-        files.nth(1).set_input_files({"name": "chung-sinh.png", "mimeType": "image/png", "buffer": PNG})
+        # The demo procedure's real document list: one file for each required line, PDFs and PNGs.
+        required = page.locator("input[type=file][required], input[type=file][aria-required=true]")
+        inputs = required if required.count() else page.locator("input[type=file]")
+        uploads = inputs.count()
+        for index in range(uploads):
+            upload = {"name": f"giay-to-{index}.pdf", "mimeType": "application/pdf", "buffer": PDF}
+            if index % 2:
+                upload = {"name": f"giay-to-{index}.png", "mimeType": "image/png", "buffer": PNG}
+            inputs.nth(index).set_input_files(upload)
         with page.expect_navigation():
             page.get_by_role("button", name="Tiếp tục: xem lại hồ sơ").click()
+        if "xem-lai" not in page.url:
+            raise SystemExit("the draft was not accepted:\n" + page.inner_text("main")[:1500])
         with page.expect_navigation():
             page.get_by_role("button", name="Nộp hồ sơ").click()
         dossier = page.locator("#dossier-code").inner_text().strip()
-        step(f"submitted online with a PDF and a PNG: {dossier}")
+        step(f"submitted online with {uploads} uploads (PDF and PNG): {dossier}")
         page.goto(f"/tra-cuu/?ma={dossier}")
         with page.expect_navigation():
             page.get_by_role("link", name="Nộp phí trực tuyến").click()

@@ -7,8 +7,8 @@ province would start: the demo data, gunicorn, the task worker, the console e-ma
     .venv/bin/python scripts/smoke_make_run.py --url http://127.0.0.1:8000 --log var/run.log
 
 It searches the procedure 1.001193, signs up (the 6-digit code is read from the e-mail the task worker
-printed in the log), submits online with a PDF or PNG for each required document, pays the fee on the sandbox gateway, has the
-demo officer ``motcua.thuanhoa`` receive the dossier on the desk, and checks that the citizen sees
+printed in the log), submits online with a PDF or PNG for each required document, pays the fee on the
+sandbox gateway, has the demo officer ``motcua.thuanhoa`` receive the dossier on the desk, and checks that the citizen sees
 "Được tiếp nhận" and downloads a signed e-receipt. Prints one line per step; exits 1 on the first failure.
 """
 
@@ -85,7 +85,9 @@ def main() -> None:
         page.get_by_label("Mã xác minh (6 chữ số)").fill(code)
         with page.expect_navigation():
             page.get_by_role("button", name="Xác minh").click()
-        page.get_by_label("Nơi tiếp nhận hồ sơ").select_option(index=1)
+        page.get_by_label("Nơi tiếp nhận hồ sơ").select_option(
+            label="Trung tâm Phục vụ hành chính công phường Thuận Hóa"
+        )
         # The demo procedure's real document list: one file for each required line, PDFs and PNGs.
         required = page.locator("input[type=file][required], input[type=file][aria-required=true]")
         inputs = required if required.count() else page.locator("input[type=file]")

@@ -9,7 +9,8 @@ province would start: the demo data, gunicorn, the task worker, the console e-ma
 It searches the procedure 1.001193, signs up (the 6-digit code is read from the e-mail the task worker
 printed in the log), submits online with a PDF or PNG for each required document, pays the fee on the
 sandbox gateway, has the demo officer ``motcua.thuanhoa`` receive the dossier on the desk, and checks
-that the citizen sees "Được tiếp nhận" and downloads a signed e-receipt. Prints one line per step; exits 1 on the first failure.
+that the citizen sees "Được tiếp nhận" and downloads a signed e-receipt. Prints one line per step;
+exits 1 on the first failure.
 """
 
 from __future__ import annotations

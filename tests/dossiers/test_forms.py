@@ -199,7 +199,7 @@ def test_form_01_receipt_and_appointment(received):
 
 def test_qr_carries_codes_only(received):
     payload = layout.qr_payload(received, "01")
-    assert payload == "MaHoSo=000.01.41.H57-260309-0001;MaTTHC=1.001193;MauSo=01"
+    assert payload == "http://localhost:8000/tra-cuu/?ma=000.01.41.H57-260309-0001&tthc=1.001193&mau=01"
     assert "Nguyễn" not in payload and "046090001234" not in payload
 
 

@@ -98,3 +98,8 @@ def test_an_outstanding_fee_is_shown_with_the_amount(client, dossier):
     body = client.get("/tra-cuu/", {"ma": dossier.code, "secret": dossier.lookup_secret}).content.decode()
     assert "Còn phải nộp: 50.000 đồng." in body
     assert f'href="/thanh-toan/{dossier.code}/?secret={dossier.lookup_secret}">Nộp phí trực tuyến</a>' in body
+
+
+def test_a_qr_code_from_an_older_form_still_finds_the_dossier(client, dossier):
+    body = client.get("/tra-cuu/", {"ma": f"MaHoSo={dossier.code};MaTTHC=1.001193;MauSo=01"}).content.decode()
+    assert dossier.code in body and "Không tìm thấy" not in body

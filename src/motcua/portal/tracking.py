@@ -18,6 +18,7 @@ import re
 import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import unquote
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -37,7 +38,8 @@ logger = logging.getLogger(__name__)
 
 # What the QR code on forms 01–05 encodes (dossiers/forms/pdf.py qr_payload); pasted or scanned
 # into the search box, it finds the dossier.
-QR_PAYLOAD_RE = re.compile(r"MaHoSo=([^;]+)", re.IGNORECASE)
+# Forms printed before 2026-11-23 carried "MaHoSo=…;MaTTHC=…;MauSo=…"; newer ones the tracking URL.
+QR_PAYLOAD_RE = re.compile(r"(?:MaHoSo=|[?&]ma=)([^;&#\s]+)", re.IGNORECASE)
 
 
 class _Scope:
@@ -46,7 +48,7 @@ class _Scope:
 
 def typed_code(raw: str) -> str:
     match = QR_PAYLOAD_RE.search(raw or "")
-    return (match.group(1) if match else raw or "").strip()[:80]
+    return unquote(match.group(1) if match else raw or "").strip()[:80]
 
 
 def _amount(event: DossierEvent) -> str:

@@ -341,9 +341,17 @@ def para(st: ParagraphStyle, label: str, value: object = None, *, bold_value: bo
 
 
 def qr_payload(dossier, form_number: str) -> str:
-    """What the QR says: identifiers only (no name, ID number or address of the applicant)."""
+    """What the QR says: the tracking page's address carrying the dossier code, the procedure code and the
+    form number — a phone camera opens the dossier's status; identifiers only (no name, ID number or
+    address of the applicant: the paper may be photographed and scanned by anyone)."""
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+
     procedure_code = dossier.procedure.code if dossier.procedure_id else ""
-    return f"MaHoSo={dossier.code};MaTTHC={procedure_code};MauSo={form_number}"
+    site = getattr(settings, "MOTCUA_SITE_URL", "").rstrip("/")
+    query = urlencode({"ma": dossier.code, "tthc": procedure_code, "mau": form_number})
+    return f"{site}/tra-cuu/?{query}"
 
 
 def qr_origin(page_size: tuple[float, float]) -> tuple[float, float]:

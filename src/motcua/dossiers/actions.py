@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from motcua.catalog import snapshot
 from motcua.catalog.models import Procedure, ProcedureVersion, ProcessStep, RequiredDocument, StepHandler
+from motcua.core import pdfsign
 from motcua.dossiers import deadlines, workflow
 from motcua.dossiers.codes import DOSSIER_CODE_RE, next_code, normalize_code
 from motcua.dossiers.models import (
@@ -899,8 +900,40 @@ def _check_results(documents: Iterable[SubmittedDocument]) -> list[SubmittedDocu
     return documents
 
 
+def _sign_result(
+    d: Dossier, document: SubmittedDocument, signer: pdfsign.Signer | None
+) -> tuple[SubmittedDocument, str]:
+    """A PDF result signed (PAdES) with the key of the handling unit or its nearest ancestor, found through
+    ``core.pdfsign.signer_for`` (payments registers the lookup: dossiers does not import payments).
+    Returns the document to store and the certificate's fingerprint ("" when not signed: images, or no
+    key configured)."""
+    if signer is None or sniff_content_type(document.content or b"") != "application/pdf":
+        return document, ""
+    try:
+        signed = pdfsign.sign_pdf(
+            document.content,
+            signer.keys,
+            reason=f"Văn bản kết quả giải quyết hồ sơ {d.code}",
+            location=signer.organisation,
+            field_name="ChuKyCoQuan",
+        )
+    except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on a malformed PDF
+        label = document.file_name or document.name
+        raise InvalidAction(
+            f"Không ký số được tệp “{label}”: tệp PDF bị hỏng hoặc không đúng cấu trúc.",
+            errors={"result_documents": [f"{label}: không ký số được."]},
+        ) from exc
+    return replace(document, content=signed), signer.keys.certificate_sha256
+
+
 def _attach_results(d: Dossier, documents: list[SubmittedDocument]) -> list[str]:
-    rows = [_document_row(d, {}, document, result=True) for document in documents]
+    signer = pdfsign.signer_for(d.handling_unit or d.receiving_unit) if documents else None
+    signed = [_sign_result(d, document, signer) for document in documents]  # all signed before any file is stored
+    rows = []
+    for document, fingerprint in signed:
+        row = _document_row(d, {}, document, result=True)
+        row.signed, row.certificate_sha256 = bool(fingerprint), fingerprint
+        rows.append(row)
     DossierDocument.objects.bulk_create(rows)
     return [row.name for row in rows]
 

@@ -1,10 +1,10 @@
 """Citizen pages, mounted at the site root (inside the language prefix): accounts, online submission,
-"my dossiers", public tracking, rating after the result and the rating kiosk at the counter.
+"my dossiers", public tracking, e-result verification, rating after the result and the rating kiosk at the counter.
 ``/nop-ho-so/<code>/`` is the address the procedure page links to."""
 
 from django.urls import path
 
-from motcua.portal import account_views, kiosk, oidc, rating, submission, tracking
+from motcua.portal import account_views, kiosk, oidc, rating, result_check, submission, tracking
 
 app_name = "citizen"
 urlpatterns = [
@@ -24,6 +24,8 @@ urlpatterns = [
     path("tra-cuu/", tracking.track, name="track"),
     path("tra-cuu/<str:code>/danh-gia/", rating.rate, name="rate"),
     path("tra-cuu/<str:code>/ket-qua/<int:pk>/", tracking.result_file, name="result-file"),
+    path("xac-thuc-ket-qua/", result_check.verify, name="verify-result"),
+    path("xac-thuc-ket-qua/<str:sha256>/", result_check.by_hash, name="verify-result-hash"),
     path("diem-danh-gia/<str:token>/", kiosk.start, name="kiosk"),
     path("diem-danh-gia/<str:token>/muc-do/", kiosk.choose_level, name="kiosk-level"),
     path("diem-danh-gia/<str:token>/gui/", kiosk.submit, name="kiosk-submit"),

@@ -162,6 +162,12 @@ class DossierDocument(models.Model):
     result = models.BooleanField(
         "văn bản kết quả", default=False, help_text="A result document (e-result) issued by the agency, not an input."
     )
+    signed = models.BooleanField(
+        "đã ký số", default=False, help_text="A result PDF stored PAdES-signed by the handling unit's organisation."
+    )
+    certificate_sha256 = models.CharField(
+        "vân tay chứng thư số", max_length=64, blank=True, help_text="SHA-256 of the signing certificate (DER)."
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,12 +8,14 @@ scope names (receiving unit, handling unit, or the unit of an active step).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.dossiers import workflow
+from motcua.dossiers.codes import normalize_code
 from motcua.dossiers.models import Dossier, DossierStep, StepState
 from motcua.organizations.models import Unit
 from motcua.organizations.scoping import has_unit_perm, units_visible_to
@@ -29,6 +31,33 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
     units = units_visible_to(user, VIEW_DOSSIER).values("pk")
     in_step = DossierStep.objects.filter(dossier=OuterRef("pk"), unit_id__in=units)
     return Dossier.objects.filter(Q(receiving_unit_id__in=units) | Q(handling_unit_id__in=units) | Exists(in_step))
+
+
+# --- the applicant's side: who may follow a dossier without being an officer ---------------------------
+
+
+def secret_matches(dossier: Dossier, given: str) -> bool:
+    """The lookup secret printed on the receipt (form 01), spaces and case ignored, compared in constant time."""
+    given = normalize_code(given)[:32]
+    return bool(given) and secrets.compare_digest(given.encode(), dossier.lookup_secret.upper().encode())
+
+
+def is_owner(user, dossier: Dossier) -> bool:
+    """The portal account that submitted the dossier online."""
+    return bool(getattr(user, "is_authenticated", False)) and dossier.account_id == user.pk
+
+
+def followed_dossier(user, code: str, secret: str, queryset: QuerySet[Dossier] | None = None):
+    """The dossier ``code`` if ``user`` submitted it or ``secret`` is its lookup secret, with the secret to carry
+    on in links ("" for the owner); None otherwise — callers answer 404 and say nothing about the dossier."""
+    dossier = (queryset if queryset is not None else Dossier.objects).filter(code=normalize_code(code)).first()
+    if dossier is None:
+        return None
+    if is_owner(user, dossier):
+        return dossier, ""
+    if secret_matches(dossier, secret):
+        return dossier, normalize_code(secret)[:32]
+    return None
 
 
 def can_view(user, dossier: Dossier) -> bool:

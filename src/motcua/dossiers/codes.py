@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.db import transaction
-
+from motcua.core import sequences
 from motcua.dossiers.models import DossierSequence
 from motcua.organizations.models import Unit
 
@@ -34,17 +33,7 @@ def next_code(unit: Unit, day: date) -> str:
     until the caller's transaction ends (PostgreSQL row lock, SQLite database lock), so a concurrent
     receipt waits for this one to commit or roll back — hence no duplicates and no gaps.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_code() must run inside the transaction that creates the dossier")
     if not unit.agency_code:
         raise ValueError(f"Đơn vị “{unit.name}” chưa có mã định danh nên không cấp được mã hồ sơ.")
-    connection = transaction.get_connection()
-    table = connection.ops.quote_name(DossierSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name from the model
-            f"ON CONFLICT (unit_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [unit.pk, day],
-        )
-        number = cursor.fetchone()[0]
+    number = sequences.draw(DossierSequence, unit=unit.pk, day=day)
     return f"{unit.agency_code}-{day:%y%m%d}-{number:04d}"

@@ -21,6 +21,7 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
+from motcua.core import sequences
 from motcua.feedback import deadlines, workflow
 from motcua.feedback.models import Feedback, FeedbackEvent, FeedbackSequence, FeedbackVote, Kind, Status, Vote
 from motcua.notifications.outbox import base_context, enqueue
@@ -63,17 +64,7 @@ class Conflict(ActionError):
 def next_code(day) -> str:
     """``PA-<YYMMDD>-<NNNN>``, gapless per day: the counter row is upserted (and so locked) inside the
     submitting transaction; a rolled-back submission gives its number back."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        raise RuntimeError("next_code() must run inside the transaction that creates the feedback")
-    table = connection.ops.quote_name(FeedbackSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - table name from the model
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [day],
-        )
-        number = cursor.fetchone()[0]
+    number = sequences.draw(FeedbackSequence, day=day)
     return f"PA-{day:%y%m%d}-{number:04d}"
 
 

@@ -8,7 +8,6 @@ sequential id.
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from motcua.dossiers.codes import normalize_code
+from motcua.dossiers.access import followed_dossier
 from motcua.dossiers.models import Dossier
 from motcua.payments import providers, service
 from motcua.payments.models import Payment, Receipt
@@ -28,15 +27,11 @@ log = logging.getLogger("motcua.payments")
 
 
 def _dossier_for_payer(request: HttpRequest, code: str) -> tuple[Dossier, str]:
-    dossier = Dossier.objects.select_related("procedure").filter(code=normalize_code(code)).first()
-    secret = (request.POST.get("secret") or request.GET.get("secret") or "").strip().upper()
-    if dossier is not None:
-        user = request.user
-        if user.is_authenticated and dossier.account_id == user.pk:
-            return dossier, ""
-        if secret and hmac.compare_digest(secret, dossier.lookup_secret.upper()):
-            return dossier, secret
-    raise Http404("Không tìm thấy hồ sơ, hoặc mã tra cứu không đúng.")
+    secret = request.POST.get("secret") or request.GET.get("secret") or ""
+    found = followed_dossier(request.user, code, secret, Dossier.objects.select_related("procedure"))
+    if found is None:
+        raise Http404("Không tìm thấy hồ sơ, hoặc mã tra cứu không đúng.")
+    return found
 
 
 @never_cache

@@ -7,7 +7,6 @@ write is ``dossiers.actions.rate`` (once per dossier, status 9 or 10 only); this
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from django import forms
@@ -18,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from motcua.dossiers import actions
-from motcua.dossiers.codes import normalize_code
+from motcua.dossiers.access import followed_dossier
 from motcua.dossiers.models import ASPECTS, Dossier, DossierRating, RatingLevel, Status
 
 RATABLE = (Status.DONE, Status.RETURNED)
@@ -91,14 +90,11 @@ class RatingForm(forms.Form):
 
 def _dossier_for_rater(request: HttpRequest, code: str) -> tuple[Dossier, str]:
     """The dossier, and the secret to carry on (empty for the signed-in owner)."""
-    dossier = Dossier.objects.select_related("procedure").filter(code=normalize_code(code)).first()
-    secret = (request.POST.get("secret") or request.GET.get("secret") or "").strip().upper()[:32]
-    if dossier is not None:
-        if request.user.is_authenticated and dossier.account_id == request.user.pk:
-            return dossier, ""
-        if secret and hmac.compare_digest(secret.encode(), dossier.lookup_secret.upper().encode()):
-            return dossier, secret
-    raise Http404("Không tìm thấy hồ sơ, hoặc mã tra cứu không đúng.")
+    secret = request.POST.get("secret") or request.GET.get("secret") or ""
+    found = followed_dossier(request.user, code, secret, Dossier.objects.select_related("procedure"))
+    if found is None:
+        raise Http404("Không tìm thấy hồ sơ, hoặc mã tra cứu không đúng.")
+    return found
 
 
 def rate_url(dossier: Dossier, secret: str = "") -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote
@@ -29,6 +28,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from motcua.api.dossiers.views import LookupThrottled, candidate_codes
 from motcua.dossiers import deadlines
+from motcua.dossiers.access import followed_dossier, is_owner, secret_matches
 from motcua.dossiers.codes import normalize_code
 from motcua.dossiers.models import Dossier, DossierEvent, DossierRating, RatingLevel, ResultDelivery, Status
 from motcua.payments import service as payments
@@ -144,13 +144,9 @@ def _result_files(dossier: Dossier) -> list[dict[str, Any]]:
 def result_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
     """The e-result, for the owner or whoever holds the lookup secret, once the result is ready and the
     applicant chose to receive it online. Anything else: 404, nothing said about the dossier."""
-    dossier = Dossier.objects.filter(code=normalize_code(code)).first()
-    given = normalize_code(request.GET.get("secret", ""))[:32]
-    allowed = dossier is not None and (
-        (request.user.is_authenticated and dossier.account_id == request.user.pk)
-        or (bool(given) and secrets.compare_digest(given.encode(), dossier.lookup_secret.upper().encode()))
-    )
-    if not allowed or dossier.status not in (Status.DONE, Status.RETURNED):
+    found = followed_dossier(request.user, code, request.GET.get("secret", ""))
+    dossier = found[0] if found else None
+    if dossier is None or dossier.status not in (Status.DONE, Status.RETURNED):
         raise Http404("Không tìm thấy văn bản kết quả.")
     if dossier.result_delivery != ResultDelivery.ONLINE:
         raise Http404("Không tìm thấy văn bản kết quả.")
@@ -211,8 +207,8 @@ def track(request: HttpRequest) -> HttpResponse:
         context["error"] = "Không tìm thấy hồ sơ có mã này. Hãy kiểm tra lại mã trên Giấy tiếp nhận."
         return render(request, "portal/track.html", context, status=404)
     given = normalize_code(request.GET.get("secret", ""))[:32]
-    right_secret = bool(given) and secrets.compare_digest(given.encode(), dossier.lookup_secret.upper().encode())
-    owner = request.user.is_authenticated and dossier.account_id == request.user.pk
+    right_secret = secret_matches(dossier, given)
+    owner = is_owner(request.user, dossier)
     if given and not right_secret:
         logger.warning("tracking: wrong lookup secret for dossier id=%s", dossier.pk)
         context["secret_error"] = "Mã tra cứu không đúng: chỉ hiển thị tình trạng chung của hồ sơ."  # noqa: S105

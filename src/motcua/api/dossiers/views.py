@@ -9,7 +9,6 @@ or the unit of one of its steps (a department asked for its opinion must see wha
 from __future__ import annotations
 
 import math
-import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -52,7 +51,7 @@ from motcua.api.dossiers.serializers import (
     PublicDossierSerializer,
 )
 from motcua.dossiers import actions, workflow
-from motcua.dossiers.access import VIEW_DOSSIER, can_view, offers, visible_dossiers
+from motcua.dossiers.access import VIEW_DOSSIER, can_view, offers, secret_matches, visible_dossiers
 from motcua.dossiers.codes import DOSSIER_CODE_RE, normalize_code
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.organizations.codes import normalize_agency_code
@@ -670,8 +669,7 @@ class PublicDossierView(APIView):
         if dossier is None:
             raise NotFound("Không tìm thấy hồ sơ có mã này.")
         timeline = _public_timeline(dossier)
-        given = normalize_code(request.query_params.get("secret", ""))
-        valid = bool(given) and secrets.compare_digest(given.encode(), dossier.lookup_secret.upper().encode())
+        valid = secret_matches(dossier, request.query_params.get("secret", ""))
         status = Status(dossier.status)
         data = {
             "code": dossier.code,

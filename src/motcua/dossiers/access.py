@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -95,7 +94,7 @@ def step_unit(dossier: Dossier, step: DossierStep) -> Unit:
 
 # Actions the status allows but that make no sense for this dossier now (not offered; actions.py refuses them).
 _PRECONDITIONS = {
-    "collect_fee": lambda d: Decimal(d.fees_due) > Decimal(d.fees_paid),
+    "collect_fee": lambda d: d.outstanding > 0,
     # Decree 61: a supplement is asked for once, and the return date is rescheduled once.
     "request_supplement": lambda d: d.supplement_count < 1,
     "apologize": lambda d: d.apology_count < 1,

@@ -769,9 +769,9 @@ def record_payment(dossier, *, actor, amount: Decimal, reference: str = "", at=N
 def _check_payment(dossier: Dossier, amount) -> Decimal:
     if amount is None or Decimal(amount) <= 0:
         raise InvalidAction("Số tiền đã nộp phải lớn hơn 0.", errors={"amount": ["Phải lớn hơn 0."]})
-    outstanding = Decimal(dossier.fees_due) - Decimal(dossier.fees_paid)
+    outstanding = dossier.outstanding
     if Decimal(amount) > outstanding:
-        message = f"Số tiền nộp lớn hơn số còn phải nộp ({int(max(outstanding, Decimal(0))):,} đồng).".replace(",", ".")
+        message = f"Số tiền nộp lớn hơn số còn phải nộp ({int(outstanding):,} đồng).".replace(",", ".")
         raise InvalidAction(message, errors={"amount": [message]})
     return Decimal(amount)
 

@@ -108,7 +108,7 @@ def dossier_context(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
         context["postal_tracking"] = payload.get("postal_tracking", "")
     elif action == "request_financial" or action in PAYMENT_ACTIONS:
         context["amount"] = format_money(payload.get("amount"))
-        context["outstanding"] = format_money(max(dossier.fees_due - dossier.fees_paid, 0))
+        context["outstanding"] = format_money(dossier.outstanding)
         context["reference"] = payload.get("reference", "")
     return context
 

@@ -36,7 +36,7 @@ class CannotPay(Exception):
 
 
 def outstanding(dossier: Dossier) -> Decimal:
-    return max(Decimal(dossier.fees_due) - Decimal(dossier.fees_paid), Decimal(0))
+    return dossier.outstanding
 
 
 def check_payable(dossier: Dossier) -> Decimal:

@@ -7,6 +7,7 @@ derived (``dossiers/deadlines.py``) and stored so that queues can filter on them
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -138,6 +139,11 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def outstanding(self) -> Decimal:
+        """Fees and charges still to pay (never negative)."""
+        return max(Decimal(self.fees_due) - Decimal(self.fees_paid), Decimal(0))
 
     @property
     def effective_due_at(self):

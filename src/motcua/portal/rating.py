@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from motcua.dossiers import actions
-from motcua.dossiers.access import followed_dossier
-from motcua.dossiers.models import ASPECTS, Dossier, DossierRating, RatingLevel, Status
+from motcua.dossiers import actions, workflow
+from motcua.dossiers.access import followed_dossier, is_owner
+from motcua.dossiers.models import ASPECTS, Dossier, DossierRating, RatingLevel
 
-RATABLE = (Status.DONE, Status.RETURNED)
+RATABLE = workflow.TRANSITIONS["rate"].sources  # the transition table decides when a dossier may be rated
 LEVEL_CHOICES = [(str(value), label) for value, label in RatingLevel.choices]  # 5 (best) first
 SKIP = ("", "Không đánh giá")
 
@@ -119,7 +119,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            owner = request.user.is_authenticated and dossier.account_id == request.user.pk
+            owner = is_owner(request.user, dossier)
             try:
                 actions.rate(
                     dossier,

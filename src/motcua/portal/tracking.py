@@ -30,7 +30,7 @@ from motcua.api.dossiers.views import LookupThrottled, candidate_codes
 from motcua.dossiers import deadlines
 from motcua.dossiers.access import followed_dossier, is_owner, secret_matches
 from motcua.dossiers.codes import normalize_code
-from motcua.dossiers.models import Dossier, DossierEvent, DossierRating, RatingLevel, ResultDelivery, Status
+from motcua.dossiers.models import Dossier, DossierEvent, DossierRating, RatingLevel, Status
 from motcua.payments import service as payments
 from motcua.portal.rating import rate_url
 
@@ -146,9 +146,7 @@ def result_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
     applicant chose to receive it online. Anything else: 404, nothing said about the dossier."""
     found = followed_dossier(request.user, code, request.GET.get("secret", ""))
     dossier = found[0] if found else None
-    if dossier is None or dossier.status not in (Status.DONE, Status.RETURNED):
-        raise Http404("Không tìm thấy văn bản kết quả.")
-    if dossier.result_delivery != ResultDelivery.ONLINE:
+    if dossier is None or not dossier.e_result_downloadable:
         raise Http404("Không tìm thấy văn bản kết quả.")
     document = dossier.documents.filter(pk=pk, result=True).exclude(file="").first()
     if document is None:
@@ -169,8 +167,7 @@ def _full_details(dossier: Dossier) -> dict[str, Any]:
         pay_url = ""
     else:
         pay_url = f"{reverse('payments:start', kwargs={'code': dossier.code})}?secret={dossier.lookup_secret}"
-    result_ready = dossier.status in (Status.DONE, Status.RETURNED)
-    e_result = result_ready and dossier.result_delivery == ResultDelivery.ONLINE
+    result_ready, e_result = dossier.result_ready, dossier.e_result_downloadable
     return {
         "timeline": timeline(dossier),
         "due_explanation": deadlines.explain_due(dossier) if dossier.due_at else [],

@@ -141,6 +141,16 @@ class Dossier(models.Model):
         return self.code
 
     @property
+    def result_ready(self) -> bool:
+        """The result exists (9: done, 10: returned)."""
+        return self.status in (Status.DONE, Status.RETURNED)
+
+    @property
+    def e_result_downloadable(self) -> bool:
+        """The applicant chose the electronic result and it exists: the portal may hand out its files."""
+        return self.result_ready and self.result_delivery == ResultDelivery.ONLINE
+
+    @property
     def outstanding(self) -> Decimal:
         """Fees and charges still to pay (never negative)."""
         return max(Decimal(self.fees_due) - Decimal(self.fees_paid), Decimal(0))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,8 @@ from django.utils import timezone
 from motcua.catalog import snapshot
 from motcua.catalog.models import Procedure, ProcedureVersion, ProcessStep, RequiredDocument, StepHandler
 from motcua.core import pdfsign
+from motcua.core.actions import ActionError as ActionError  # re-exported: callers catch actions.ActionError
+from motcua.core.actions import Conflict, InvalidAction, NotPermitted, moment
 from motcua.dossiers import deadlines, workflow
 from motcua.dossiers.codes import DOSSIER_CODE_RE, next_code, normalize_code
 from motcua.dossiers.models import (
@@ -52,45 +54,11 @@ from motcua.workcalendar.service import calendar_on
 dossier_changed = Signal()  # sent on commit with dossier_id, event_id, action
 
 
-class ActionError(Exception):
-    """A refused action; ``status`` is the HTTP status the API answers with."""
-
-    status = 400
-    code = "invalid"
-
-    def __init__(self, message: str, *, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
-class InvalidAction(ActionError):
-    status = 400
-    code = "invalid"
-
-
-class NotPermitted(ActionError):
-    status = 403
-    code = "permission_denied"
-
-
-class Conflict(ActionError):
-    status = 409
-    code = "conflict"
-
-
 # --- the common frame -----------------------------------------------------------------------------
 
 
 def _now(at: datetime | None) -> datetime:
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        raise InvalidAction("Thời điểm phải có múi giờ.")
-    if at > now + timedelta(minutes=1):
-        raise InvalidAction(f"Thời điểm {timezone.localtime(at):%H:%M %d/%m/%Y} ở tương lai.")
-    return at
+    return moment(at)
 
 
 def _scope_unit(dossier: Dossier, transition: workflow.Transition, step: DossierStep | None) -> Unit:

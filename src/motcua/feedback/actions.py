@@ -13,7 +13,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.core import sequences
+from motcua.core.actions import ActionError as ActionError  # re-exported: callers catch actions.ActionError
+from motcua.core.actions import Conflict, InvalidAction, NotPermitted, moment
 from motcua.feedback import deadlines, workflow
 from motcua.feedback.models import Feedback, FeedbackEvent, FeedbackSequence, FeedbackVote, Kind, Status, Vote
 from motcua.notifications.outbox import base_context, enqueue
@@ -32,30 +34,6 @@ from motcua.workcalendar.errors import CalendarError
 feedback_changed = Signal()  # sent on commit with feedback_id, event_id, action
 
 CODE_RE = re.compile(r"^PA-\d{6}-\d{4,6}$")
-
-
-class ActionError(Exception):
-    status = 400
-    code = "invalid"
-
-    def __init__(self, message: str, *, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
-class InvalidAction(ActionError):
-    pass
-
-
-class NotPermitted(ActionError):
-    status = 403
-    code = "permission_denied"
-
-
-class Conflict(ActionError):
-    status = 409
-    code = "conflict"
 
 
 # --- codes ---------------------------------------------------------------------------------------
@@ -76,14 +54,7 @@ def normalize_code(value: str) -> str:
 
 
 def _now(at: datetime | None) -> datetime:
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        raise InvalidAction("Thời điểm phải có múi giờ.")
-    if at > now + timedelta(minutes=1):
-        raise InvalidAction("Thời điểm ở tương lai.")
-    return at
+    return moment(at)
 
 
 def _lock(feedback: Feedback | str | int) -> Feedback:

@@ -144,3 +144,9 @@ def test_admin_form_shows_tree_errors_and_saves_nothing(admin_client, province):
     assert "không đúng định dạng QCVN 102:2016" in body
     assert "phải thuộc một đơn vị cấp trên" in body
     assert Unit.objects.count() == before
+
+
+def test_lineage_paths_run_from_the_root_to_the_unit(province, commune_a):
+    assert province.lineage_paths() == [province.path]
+    assert commune_a.lineage_paths()[0] == province.path and commune_a.lineage_paths()[-1] == commune_a.path
+    assert all(commune_a.path.startswith(path) for path in commune_a.lineage_paths())

@@ -104,13 +104,11 @@ def fee_amounts(snap: VersionSnapshot, channel: str, unit) -> list[tuple[Fee, De
     if not fees:
         return []
     overrides: dict[int, tuple[int, Decimal]] = {}
-    path = unit.path or ""
-    rows = FeeOverride.objects.filter(fee__in=[fee.pk for fee in fees]).values_list("fee_id", "unit__path", "amount")
-    for fee_id, unit_path, amount in rows:
-        if unit_path and path.startswith(unit_path):
-            depth = len(unit_path)
-            if fee_id not in overrides or overrides[fee_id][0] < depth:
-                overrides[fee_id] = (depth, amount)
+    rows = FeeOverride.objects.filter(fee__in=[fee.pk for fee in fees], unit__path__in=unit.lineage_paths())
+    for fee_id, unit_path, amount in rows.values_list("fee_id", "unit__path", "amount"):
+        depth = len(unit_path)  # the nearest unit up the tree has the longest path
+        if fee_id not in overrides or overrides[fee_id][0] < depth:
+            overrides[fee_id] = (depth, amount)
     return [(fee, overrides[fee.pk][1] if fee.pk in overrides else fee.amount) for fee in fees]
 
 

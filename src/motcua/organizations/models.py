@@ -208,6 +208,12 @@ class Unit(models.Model):
         by_id = Unit.objects.in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
 
+    def lineage_paths(self) -> list[str]:
+        """The materialised paths of the root, …, the parent and this unit, in that order: for settings that a
+        unit inherits from its nearest ancestor (fee resolutions, the receipt issuer), one ``path__in`` query."""
+        parts = [part for part in (self.path or "").split("/") if part]
+        return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
     def is_within(self, other: Unit) -> bool:
         return self.path.startswith(other.path)
 

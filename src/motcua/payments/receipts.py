@@ -42,8 +42,7 @@ class ReceiptNotIssued(Exception):
 
 def issuer_for(unit: Unit) -> ReceiptIssuer | None:
     """The active issuer of ``unit`` or of its nearest ancestor."""
-    parts = [p for p in (unit.path or "").split("/") if p]
-    prefixes = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    prefixes = unit.lineage_paths()
     issuers = {
         i.unit.path: i
         for i in ReceiptIssuer.objects.filter(active=True, unit__path__in=prefixes).select_related("unit")

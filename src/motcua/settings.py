@@ -209,14 +209,44 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Documents (scans, uploads, e-results, receipts): a local folder by default, or any S3-compatible object
+# store (MinIO, Ceph, AWS) through django-storages when MOTCUA_S3_BUCKET is set (docs/configuration.md).
+if os.environ.get("MOTCUA_S3_BUCKET"):
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MOTCUA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("MOTCUA_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("MOTCUA_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("MOTCUA_S3_REGION") or None,
+            "location": os.environ.get("MOTCUA_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,  # files are never public: links are signed and expire
+            "querystring_expire": 300,
+            "file_overwrite": True,  # names are content addresses (core/files.py): same name, same bytes
+            "addressing_style": os.environ.get("MOTCUA_S3_ADDRESSING_STYLE", "path"),
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not env_bool("MOTCUA_TESTING")
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# What a document file may be (core/files.py): type by the bytes, a size limit per type, an optional
+# ClamAV scan ("tcp://127.0.0.1:3310" or a unix socket path); unset means no scan.
+MOTCUA_MAX_PDF_MB = env_int("MOTCUA_MAX_PDF_MB", 50)
+MOTCUA_MAX_IMAGE_MB = env_int("MOTCUA_MAX_IMAGE_MB", 20)
+MOTCUA_CLAMD = os.environ.get("MOTCUA_CLAMD", "")
+MOTCUA_CLAMD_TIMEOUT = env_int("MOTCUA_CLAMD_TIMEOUT", 30)
+# Uploads larger than this are written to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- email ----------------------------------------------------------------------------------------
 

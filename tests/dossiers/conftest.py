@@ -24,9 +24,10 @@ from motcua.dossiers.actions import ApplicantData, Intake, SubmittedDocument
 from motcua.organizations.demo import load_demo
 from motcua.organizations.models import Role, RoleAssignment, Unit
 from motcua.workcalendar.rules import TZ
+from tests import sample_files
 from tests.factories import UserFactory
 
-PDF = b"%PDF-1.4\n% test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = sample_files.PDF
 
 
 def vn(*args: int) -> datetime:

@@ -98,12 +98,17 @@ def test_mislabelled_files_are_refused_by_their_bytes(birth, staff, content, nam
     assert not Dossier.objects.exists()
 
 
-def test_oversized_files_are_refused(birth, staff, settings):
+def test_oversized_files_are_refused_by_the_limit_of_their_type(birth, staff, settings):
+    settings.MOTCUA_MAX_PDF_MB = 1
     intake = birth_intake(birth)
-    big = PDF + b"0" * (actions.MAX_UPLOAD_BYTES + 1)
+    big = PDF + b"0" * (1024 * 1024)
     intake.documents[0] = SubmittedDocument(intake.documents[0].required_document_id, file_name="to.pdf", content=big)
-    with time_machine.travel(vn(2026, 3, 9, 9, 0), tick=False), pytest.raises(actions.InvalidAction, match="20 MB"):
+    with (
+        time_machine.travel(vn(2026, 3, 9, 9, 0), tick=False),
+        pytest.raises(actions.InvalidAction, match="quá giới hạn \\(PDF tối đa 1 MB"),
+    ):
         actions.receive_at_counter(intake, actor=staff["counter"])
+    assert not Dossier.objects.exists()
 
 
 def test_a_real_pdf_is_stored_with_its_hash_and_type(birth, staff):

@@ -32,6 +32,8 @@ EXPECTED = {  # action -> statuses it may start from (None: no dossier yet)
     "withdraw": {Status.NEW, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL},
     "stop": {Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINANCIAL},
     "rate": {Status.DONE, Status.RETURNED},
+    "digitise": set(Status) - {Status.NOT_RECEIVED},
+    "link_account": set(Status) - {Status.NOT_RECEIVED},
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import sample_files
 from tests.catalog_factories import FieldFactory, birth_registration_catalogue
 
 
@@ -30,8 +31,8 @@ import re  # noqa: E402
 from tests.dossiers.conftest import birth, hue, staff, unit  # noqa: E402, F401 (fixtures)
 
 CITIZEN_PASSWORD = "mat-khau-cong-dan-2026"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF_BYTES = b"%PDF-1.4\n% test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = sample_files.PNG
+PDF_BYTES = sample_files.PDF
 
 
 def sent_code(recipient: str) -> str:

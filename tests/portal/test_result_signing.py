@@ -18,12 +18,13 @@ from motcua.dossiers import actions
 from motcua.dossiers.models import DossierDocument
 from motcua.payments.models import ReceiptIssuer
 from motcua.payments.signing import verify_receipt
+from tests import sample_files
 from tests.dossiers.conftest import PDF, birth, birth_intake, hue, staff, unit, vn  # noqa: F401
 from tests.portal.test_e_result import _processing
 
 pytestmark = pytest.mark.django_db
 ORG = "Ủy ban nhân dân phường Thuận Hóa"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = sample_files.PNG
 URL = "/xac-thuc-ket-qua/"
 
 
@@ -130,8 +131,9 @@ def test_an_image_result_is_stored_unsigned(birth, staff, issuer):  # noqa: F811
 
 def test_a_malformed_pdf_is_refused_when_it_must_be_signed(birth, staff, issuer):  # noqa: F811
     d = _processing(birth, staff)
-    with pytest.raises(actions.InvalidAction, match="Không ký số được"):
-        actions.approve(d, actor=staff["leader"], result_documents=[_doc("Kết quả", "kq.pdf", PDF)])
+    malformed = b"%PDF-1.4\n% test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    with pytest.raises(actions.InvalidAction, match="bị hỏng"):
+        actions.approve(d, actor=staff["leader"], result_documents=[_doc("Kết quả", "kq.pdf", malformed)])
     assert not d.documents.filter(result=True).exists()
 
 

@@ -18,13 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from motcua.catalog.models import CopyType, ProcedureVersion, RequiredDocument
-from motcua.dossiers.actions import (
-    MAX_UPLOAD_BYTES,
-    ApplicantData,
-    Intake,
-    SubmittedDocument,
-    sniff_content_type,
-)
+from motcua.core import files as file_policy
+from motcua.dossiers.actions import ApplicantData, Intake, SubmittedDocument
 from motcua.dossiers.models import ApplicantKind, DossierChannel, DossierStep, ResultDelivery
 from motcua.dossiers.models.applicant import normalize_phone, validate_citizen_id, validate_phone, validate_tax_code
 from motcua.organizations.models import Unit
@@ -48,17 +43,18 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in uploads]
         errors = []
         for upload in cleaned:
-            if upload.size > MAX_UPLOAD_BYTES:
-                errors.append(f"Tệp “{upload.name}” lớn hơn 20 MB.")
+            if upload.size > file_policy.limit_bytes(None):
+                errors.append(f"Tệp “{upload.name}” quá lớn ({file_policy.limits_text()}).")
                 continue
-            head = upload.read(16)
+            try:
+                file_policy.check(upload.read(), upload.name or "")
+            except file_policy.FileRejected as exc:
+                errors.append(exc.message)
             upload.seek(0)
-            if sniff_content_type(head) is None:
-                errors.append(f"Tệp “{upload.name}” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).")
         if errors:
             raise ValidationError(errors)
         return cleaned

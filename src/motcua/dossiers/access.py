@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.dossiers import workflow
 from motcua.dossiers.codes import normalize_code
-from motcua.dossiers.models import Dossier, DossierStep, StepState
+from motcua.dossiers.models import Dossier, DossierDocument, DossierStep, Status, StepState
 from motcua.organizations.models import Unit
 from motcua.organizations.scoping import has_unit_perm, units_visible_to
 
@@ -39,6 +39,28 @@ def secret_matches(dossier: Dossier, given: str) -> bool:
     """The lookup secret printed on the receipt (form 01), spaces and case ignored, compared in constant time."""
     given = normalize_code(given)[:32]
     return bool(given) and secrets.compare_digest(given.encode(), dossier.lookup_secret.upper().encode())
+
+
+def store_documents(*, applicant_id: int | None = None, account_id: int | None = None) -> QuerySet[DossierDocument]:
+    """The applicant's store (kho dữ liệu điện tử): the electronic copies of components and results of their
+    earlier dossiers that may be shown again and reused.
+
+    By ``account_id``: dossiers of that portal account (submitted online, or added with the receipt's lookup
+    secret); by ``applicant_id``: every dossier of that applicant, for an officer who has checked the identity
+    papers at the counter. Only dossiers actually received (a refused intake kept nothing), only files still
+    there (not purged), inputs while the dossier is in the system and results once issued; newest first."""
+    if (applicant_id is None) == (account_id is None):
+        raise ValueError("store_documents: give exactly one of applicant_id, account_id")
+    owner = Q(dossier__account_id=account_id) if account_id is not None else Q(dossier__applicant_id=applicant_id)
+    issued = Q(result=False) | Q(dossier__status__in=(Status.DONE, Status.RETURNED))
+    return (
+        DossierDocument.objects.filter(owner, issued, purged_at=None)
+        .exclude(sha256="")
+        .exclude(file="")
+        .exclude(dossier__received_at=None)
+        .select_related("dossier__procedure")
+        .order_by("-added_at", "-pk")
+    )
 
 
 def is_owner(user, dossier: Dossier) -> bool:

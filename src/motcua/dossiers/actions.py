@@ -12,7 +12,6 @@ revision it showed), so it gets a clear conflict message and nothing is half-don
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -26,7 +25,7 @@ from django.utils import timezone
 
 from motcua.catalog import snapshot
 from motcua.catalog.models import Procedure, ProcedureVersion, ProcessStep, RequiredDocument, StepHandler
-from motcua.core import pdfsign
+from motcua.core import files, pdfsign
 from motcua.core.actions import ActionError as ActionError  # re-exported: callers catch actions.ActionError
 from motcua.core.actions import Conflict, InvalidAction, NotPermitted, moment
 from motcua.dossiers import deadlines, workflow
@@ -34,6 +33,7 @@ from motcua.dossiers.codes import DOSSIER_CODE_RE, next_code, normalize_code
 from motcua.dossiers.models import (
     Applicant,
     ApplicantKind,
+    DocumentOrigin,
     Dossier,
     DossierChannel,
     DossierDocument,
@@ -202,12 +202,17 @@ class ApplicantData:
 
 @dataclass
 class SubmittedDocument:
+    """One component: on paper only, with its electronic copy (``content``), or taken from the applicant's
+    store (``reuse_of``: the id of a document of an earlier dossier, see ``access.store_documents``)."""
+
     required_document_id: int | None
     name: str = ""
     copy_type: str = ""
     count: int = 1
     file_name: str = ""
     content: bytes | None = None
+    reuse_of: int | None = None
+    checked: files.CheckedFile | None = field(default=None, repr=False, compare=False)  # set by _check_files
 
 
 @dataclass
@@ -298,33 +303,72 @@ def _handling_unit_for(version: ProcedureVersion, receiving: Unit, chosen: Unit 
     raise InvalidAction("Thủ tục có nhiều cơ quan giải quyết: hãy chọn cơ quan giải quyết.")
 
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ALLOWED_SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+sniff_content_type = files.sniff  # re-exported: the forms check an upload's first bytes before the action
 
 
-def sniff_content_type(content: bytes) -> str | None:
-    """The type by the bytes, not by the file name: a renamed .exe is not a PDF."""
-    for signature, content_type in ALLOWED_SIGNATURES.items():
-        if content.startswith(signature):
-            return content_type
-    return None
+def _check_files(documents: Iterable[SubmittedDocument], field_name: str = "documents") -> list[SubmittedDocument]:
+    """Each electronic copy through the one file policy (type by bytes, size per type, not corrupt or
+    encrypted, virus scan when configured): all are checked before any is stored, so a bad third file
+    leaves nothing behind."""
+    checked = []
+    for document in documents:
+        if document.content is not None and document.checked is None:
+            try:
+                document = replace(document, checked=files.check(document.content, document.file_name))
+            except files.FileRejected as exc:
+                raise InvalidAction(exc.message, errors={field_name: [exc.message]}) from None
+        checked.append(document)
+    return checked
 
 
 def _check_documents(lines: dict[int, RequiredDocument], documents: list[SubmittedDocument]) -> list[str]:
-    """Missing required components (by name); also checks uploads by size and by their bytes."""
+    """Missing required components (by name); the files themselves are checked by ``_check_files``."""
     given = {d.required_document_id for d in documents if d.required_document_id}
     unknown = given - set(lines)
     if unknown:
         raise InvalidAction("Giấy tờ không thuộc danh mục thành phần hồ sơ của thủ tục này.")
-    for document in documents:
-        if document.content is not None:
-            if len(document.content) > MAX_UPLOAD_BYTES:
-                raise InvalidAction(f"Tệp “{document.file_name}” lớn hơn 20 MB.")
-            if sniff_content_type(document.content) is None:
-                raise InvalidAction(
-                    f"Tệp “{document.file_name}” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp)."
-                )
     return [line.name for pk, line in lines.items() if line.required and pk not in given]
+
+
+def _reused_sources(
+    documents: Iterable[SubmittedDocument], *, applicant_id: int | None, account_id: int | None, online: bool
+) -> dict[int, DossierDocument]:
+    """The earlier documents named by ``reuse_of``, each checked to be in the applicant's store (one query).
+
+    Online, the store is the submitting account's own dossiers (an account's ID number is declared, not
+    proven, so matching by it would hand a neighbour's scans to whoever typed the number); at the counter
+    the officer has checked the identity papers, so it is every dossier of the same applicant."""
+    from motcua.dossiers.access import store_documents
+
+    wanted = {d.reuse_of for d in documents if d.reuse_of}
+    if not wanted:
+        return {}
+    if online:
+        store = store_documents(account_id=account_id) if account_id else DossierDocument.objects.none()
+    else:
+        store = store_documents(applicant_id=applicant_id)
+    found = {row.pk: row for row in store.filter(pk__in=wanted)}
+    if set(found) != wanted:
+        message = "Giấy tờ chọn từ kho dữ liệu không còn hoặc không thuộc kho của chủ hồ sơ này."
+        raise InvalidAction(message, errors={"documents": [message]})
+    return found
+
+
+def _digitisation_flags(dossier: Dossier, rows: Iterable[DossierDocument]) -> None:
+    """The dossier's digitisation flags from all its document rows (for the reports, kept after purges)."""
+    inputs = [row for row in rows if not row.result]
+    results = [row for row in rows if row.result]
+    dossier.input_digitised = bool(inputs) and all(row.digitised for row in inputs)
+    dossier.result_digitised = any(row.digitised for row in results)
+    dossier.reused_components = sum(1 for row in inputs if row.reused_from_id)
+    dossier.from_citizen_store = any(row.origin == DocumentOrigin.STORE for row in inputs)
+
+
+def _refresh_digitisation(dossier: Dossier) -> None:
+    _digitisation_flags(
+        dossier,
+        DossierDocument.objects.filter(dossier=dossier).only("result", "sha256", "reused_from_id", "origin"),
+    )
 
 
 def _create(
@@ -343,6 +387,7 @@ def _create(
         raise InvalidAction(f"Thủ tục này không nhận hồ sơ qua kênh “{DossierChannel(intake.channel).label}”.")
     lines = snap.documents
     missing = _check_documents(lines, intake.documents)
+    documents = _check_files(intake.documents)
     if missing and start_clock:
         raise InvalidAction(
             "Hồ sơ chưa đủ thành phần, chưa tiếp nhận được: "
@@ -352,6 +397,12 @@ def _create(
         )
     handling = _handling_unit_for(version, intake.receiving_unit, intake.handling_unit)
     applicant = _find_or_update_applicant(intake.applicant, verified=intake.channel != DossierChannel.ONLINE)
+    sources = _reused_sources(
+        documents,
+        applicant_id=applicant.pk,
+        account_id=getattr(intake.account, "pk", None),
+        online=intake.channel == DossierChannel.ONLINE,
+    )
     calendar, policy = calendar_on(day)
     fees = sum(
         (amount for _fee, amount in snapshot.fee_amounts(snap, intake.channel, intake.receiving_unit)), Decimal(0)
@@ -382,8 +433,10 @@ def _create(
     deadlines.use_calendar(dossier, calendar)
     if start_clock:
         _start_clock(dossier, moment)
+    rows = [_document_row(dossier, lines, document, moment=moment, sources=sources) for document in documents]
+    _digitisation_flags(dossier, rows)
     dossier.save(force_insert=True)
-    DossierDocument.objects.bulk_create([_document_row(dossier, lines, document) for document in intake.documents])
+    DossierDocument.objects.bulk_create(rows)
     if start_clock:
         _instantiate_steps(dossier, snap.steps)
     return dossier, missing
@@ -412,39 +465,47 @@ def _adopt_code(code: str, unit: Unit) -> str:
     return value
 
 
-def _attach(
-    dossier: Dossier, lines: dict[int, RequiredDocument], document: SubmittedDocument, supplement: bool = False
-) -> DossierDocument:
-    row = _document_row(dossier, lines, document, supplement)
-    row.save()
-    return row
-
-
 def _document_row(
     dossier: Dossier,
     lines: dict[int, RequiredDocument],
     document: SubmittedDocument,
     supplement: bool = False,
     result: bool = False,
+    *,
+    moment: datetime | None = None,
+    sources: dict[int, DossierDocument] | None = None,
 ) -> DossierDocument:
-    """The row for one submitted component, its file (if scanned) already stored; not saved yet."""
+    """The row for one component or result, its file (checked by ``_check_files``) already stored; not saved.
+
+    Where the electronic copy came from follows from the channel: typed-in files of an online submission were
+    uploaded by the citizen, files given at a counter were scanned by the officer; a copy taken from the store
+    points at the document it came from and shares its stored file (the same bytes are kept once)."""
     line = lines.get(document.required_document_id) if document.required_document_id else None
+    source = (sources or {}).get(document.reuse_of) if document.reuse_of else None
     row = DossierDocument(
         dossier=dossier,
         required_document=line,
-        name=document.name or (line.name if line else ""),
+        name=document.name or (line.name if line else "") or (source.name if source else ""),
         copy_type=document.copy_type or (line.copy_type if line else ""),
         count=document.count,
         supplement=supplement,
         result=result,
     )
-    if document.content is not None:
-        from django.core.files.base import ContentFile
-
-        row.sha256 = hashlib.sha256(document.content).hexdigest()
-        row.size = len(document.content)
-        row.content_type = sniff_content_type(document.content) or ""
-        row.file.save(document.file_name or "tep", ContentFile(document.content), save=False)
+    online = dossier.channel == DossierChannel.ONLINE
+    if source is not None:
+        row.file.name = source.file.name
+        row.sha256, row.size, row.content_type = source.sha256, source.size, source.content_type
+        row.original_name, row.pages = source.original_name, source.pages
+        row.reused_from = source
+        row.origin = DocumentOrigin.STORE if online else DocumentOrigin.REUSE
+        row.digitised_at = moment or timezone.now()
+    elif document.content is not None:
+        checked = document.checked or files.check(document.content, document.file_name)
+        row.file.name = files.store(checked)
+        row.sha256, row.size, row.content_type = checked.sha256, checked.size, checked.content_type
+        row.original_name, row.pages = checked.original_name, checked.pages
+        row.origin = DocumentOrigin.ISSUED if result else (DocumentOrigin.UPLOAD if online else DocumentOrigin.SCAN)
+        row.digitised_at = moment or timezone.now()
     return row
 
 
@@ -680,11 +741,15 @@ def receive_supplement(
     dossier, *, actor, documents: Iterable[SubmittedDocument] = (), at=None, expected_revision=None
 ) -> Dossier:
     """The complete supplement arrives (5 → 4): the limit restarts or resumes per the policy kept at receipt."""
-    files = list(documents)
+    given = _check_files(documents)
 
     def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
-        for document in files:
-            _attach(d, {line.pk: line for line in d.procedure_version.documents.all()}, document, supplement=True)
+        lines = {line.pk: line for line in d.procedure_version.documents.all()}
+        _check_documents(lines, given)
+        sources = _reused_sources(given, applicant_id=d.applicant_id, account_id=d.account_id, online=False)
+        for document in given:
+            _document_row(d, lines, document, supplement=True, moment=moment, sources=sources).save()
+        _refresh_digitisation(d)
         d.supplement_received_at = moment
         if d.supplement_policy == "restart":
             d.clock_start = moment
@@ -860,12 +925,11 @@ def _close_processing(d: Dossier, moment: datetime) -> None:
 
 
 def _check_results(documents: Iterable[SubmittedDocument]) -> list[SubmittedDocument]:
-    """Result documents are files (the e-result): each checked by size and by its bytes."""
+    """Result documents are files (the e-result), each through the file policy."""
     documents = list(documents or [])
     if any(document.content is None for document in documents):
         raise InvalidAction("Văn bản kết quả điện tử phải kèm tệp.", errors={"result_documents": ["Thiếu tệp."]})
-    _check_documents({}, documents)
-    return documents
+    return _check_files(documents, "result_documents")
 
 
 def _sign_result(
@@ -891,18 +955,20 @@ def _sign_result(
             f"Không ký số được tệp “{label}”: tệp PDF bị hỏng hoặc không đúng cấu trúc.",
             errors={"result_documents": [f"{label}: không ký số được."]},
         ) from exc
-    return replace(document, content=signed), signer.keys.certificate_sha256
+    return replace(document, content=signed, checked=None), signer.keys.certificate_sha256
 
 
-def _attach_results(d: Dossier, documents: list[SubmittedDocument]) -> list[str]:
+def _attach_results(d: Dossier, documents: list[SubmittedDocument], moment: datetime) -> list[str]:
     signer = pdfsign.signer_for(d.handling_unit or d.receiving_unit) if documents else None
     signed = [_sign_result(d, document, signer) for document in documents]  # all signed before any file is stored
     rows = []
     for document, fingerprint in signed:
-        row = _document_row(d, {}, document, result=True)
+        row = _document_row(d, {}, document, result=True, moment=moment)
         row.signed, row.certificate_sha256 = bool(fingerprint), fingerprint
         rows.append(row)
     DossierDocument.objects.bulk_create(rows)
+    if rows:
+        d.result_digitised = True
     return [row.name for row in rows]
 
 
@@ -924,7 +990,7 @@ def approve(
         d.result_kind = ResultKind.GRANTED
         d.result_note = result_note
         mark = classify_finished(deadlines.calendar_of(d), moment, d.effective_due_at) if d.effective_due_at else ""
-        return {"mark": mark, "result_documents": _attach_results(d, results)}
+        return {"mark": mark, "result_documents": _attach_results(d, results, moment)}
 
     return _act(dossier, "approve", actor, at=at, expected_revision=expected_revision, apply=apply)
 
@@ -1028,3 +1094,63 @@ ACTIONS: dict[str, Callable[..., Dossier]] = {
     "withdraw": withdraw,
     "stop": stop,
 }
+
+
+# --- digitisation and the citizen's store -------------------------------------------------------------
+
+
+def digitise(
+    dossier,
+    *,
+    actor,
+    document: SubmittedDocument,
+    document_id: int | None = None,
+    at=None,
+    expected_revision=None,
+) -> Dossier:
+    """Attach the electronic copy of a component received on paper: scanned (``document.content``) or taken
+    from the applicant's store (``document.reuse_of``). ``document_id`` names the paper-only row to fill;
+    without it a new component row is added (a line the officer had not listed). A row that already has a
+    file keeps it: attached files are never replaced (the dossier's record of what was received)."""
+    if document.content is None and not document.reuse_of:
+        raise InvalidAction("Chọn tệp đã quét hoặc giấy tờ trong kho dữ liệu.", errors={"file": ["Bắt buộc."]})
+    (given,) = _check_files([document], "file")
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        lines = {line.pk: line for line in d.procedure_version.documents.all()}
+        sources = _reused_sources([given], applicant_id=d.applicant_id, account_id=None, online=False)
+        if document_id is not None:
+            row = DossierDocument.objects.select_for_update().filter(dossier=d, pk=document_id, result=False).first()
+            if row is None:
+                raise InvalidAction("Không có thành phần hồ sơ này trong hồ sơ.")
+            if row.digitised:
+                raise Conflict(f"“{row.name}” đã có bản điện tử; tệp đã gắn vào hồ sơ không thay thế được.")
+            filled = _document_row(d, lines, replace(given, name=row.name), moment=moment, sources=sources)
+            for name in ("file", "sha256", "size", "content_type", "original_name", "pages", "origin", "digitised_at"):
+                setattr(row, name, getattr(filled, name))
+            row.reused_from = filled.reused_from
+            row.save()
+        else:
+            _check_documents(lines, [given])
+            row = _document_row(d, lines, given, moment=moment, sources=sources)
+            row.save()
+        _refresh_digitisation(d)
+        return {"document": row.name, "document_id": row.pk, "origin": row.origin, "pages": row.pages}
+
+    return _act(dossier, "digitise", actor, at=at, expected_revision=expected_revision, apply=apply)
+
+
+def link_account(dossier, *, account, at=None) -> Dossier:
+    """Add a dossier received at a counter or by post to the citizen's portal account ("my dossiers" and the
+    document store). The portal checked the lookup secret printed on the receipt (form 01) first: holding the
+    receipt is what proves the dossier is theirs. A dossier already in another account stays there."""
+    if not getattr(account, "pk", None):
+        raise NotPermitted("Hãy đăng nhập tài khoản công dân.")
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        if d.account_id not in (None, account.pk):
+            raise Conflict("Hồ sơ này đã thuộc một tài khoản khác.")
+        d.account = account
+        return {}
+
+    return _act(dossier, "link_account", account, at=at, apply=apply)

@@ -28,10 +28,11 @@ class Transition:
     target: Status | None  # None: the status does not change
     permission: str | None  # None: the applicant's own action (online submission)
     scope: Scope
+    offered: bool = True  # False: not a button of the desk's action list (its page places it elsewhere)
 
 
-def _t(action: str, label: str, sources, target, permission, scope: Scope) -> Transition:
-    return Transition(action, label, frozenset(sources), target, permission, scope)
+def _t(action: str, label: str, sources, target, permission, scope: Scope, *, offered: bool = True) -> Transition:
+    return Transition(action, label, frozenset(sources), target, permission, scope, offered)
 
 
 S = Status
@@ -109,6 +110,26 @@ TRANSITIONS: dict[str, Transition] = {
         # The applicant's own evaluation (portal, kiosk); a paper form entered by an officer uses the same action
         # with the officer as actor. The caller checked who the applicant is (owner, secret or kiosk token).
         _t("rate", "Đánh giá mức độ hài lòng", [S.DONE, S.RETURNED], None, None, "receiving"),
+        # An electronic copy of a paper component, scanned or taken from the applicant's store, at any time after
+        # the dossier is in the system (also after the result, to complete the archive); the status is unchanged.
+        _t(
+            "digitise",
+            "Số hóa thành phần hồ sơ",
+            [S.NEW, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL, S.DONE, S.RETURNED, S.WITHDRAWN, S.STOPPED],
+            None,
+            RECEIVE,
+            "receiving",
+            offered=False,  # the desk offers it on each paper-only component, not as a dossier action
+        ),
+        # The citizen adds a counter dossier to their portal account with the receipt's lookup secret.
+        _t(
+            "link_account",
+            "Thêm hồ sơ vào tài khoản công dân",
+            [S.NEW, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL, S.DONE, S.RETURNED, S.WITHDRAWN, S.STOPPED],
+            None,
+            None,
+            "receiving",
+        ),
         _t("stop", "Dừng xử lý", [S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL], S.STOPPED, SIGN, "handling"),
     ]
 }
@@ -131,4 +152,4 @@ def check(action: str, status: Status | int | None) -> Transition:
 
 def allowed_actions(status: Status | int | None) -> list[Transition]:
     current = Status(status) if status is not None else None
-    return [t for t in TRANSITIONS.values() if current in t.sources and t.permission is not None]
+    return [t for t in TRANSITIONS.values() if current in t.sources and t.permission is not None and t.offered]

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,8 +23,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.throttling import ScopedRateThrottle
 
 from motcua.api.dossiers.views import LookupThrottled
-from motcua.core import pdfsign
-from motcua.dossiers.actions import MAX_UPLOAD_BYTES, sniff_content_type
+from motcua.core import files, pdfsign
 from motcua.dossiers.models import DossierDocument
 from motcua.portal.tracking import _Scope
 
@@ -35,17 +35,17 @@ NOT_FOUND = "Không tìm thấy văn bản kết quả này trong hệ thống."
 class VerifyResultForm(forms.Form):
     file = forms.FileField(
         label="Tệp văn bản kết quả (PDF)",
-        help_text=f"Tệp PDF đã tải về từ Cổng dịch vụ công, tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+        help_text=f"Tệp PDF đã tải về từ Cổng dịch vụ công, tối đa {settings.MOTCUA_MAX_PDF_MB} MB.",
         error_messages={"required": "Chọn tệp PDF cần xác thực."},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"Tệp quá lớn: tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        if upload.size > files.limit_bytes(files.PDF):
+            raise forms.ValidationError(f"Tệp quá lớn: tối đa {settings.MOTCUA_MAX_PDF_MB} MB.")
         data = upload.read()
-        if sniff_content_type(data) != "application/pdf":
+        if files.sniff(data) != files.PDF:
             raise forms.ValidationError("Tệp không phải PDF: chỉ xác thực được văn bản kết quả dạng PDF.")
         return data
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.catalog.models import Channel, Procedure, ProcedureVersion, RequiredDocument
 from motcua.catalog.search import ONLINE_SUBMISSION_LEVELS
+from motcua.core import files
 from motcua.dossiers import actions
 from motcua.dossiers.models import ApplicantKind, Dossier, ResultDelivery
 from motcua.organizations.models import Unit
@@ -140,15 +141,14 @@ def _store_uploads(request: HttpRequest, draft: SubmissionDraft, lines: list[Lin
             if len(line.files) >= MAX_FILES_PER_LINE:
                 line.errors.append(f"Mỗi giấy tờ tối đa {MAX_FILES_PER_LINE} tệp; tệp “{name}” chưa được lưu.")
                 continue
-            if upload.size > actions.MAX_UPLOAD_BYTES:
-                line.errors.append(f"Tệp “{name}” lớn hơn 20 MB, chưa được lưu.")
+            if upload.size > files.limit_bytes(None):
+                line.errors.append(f"Tệp “{name}” quá lớn ({files.limits_text()}), chưa được lưu.")
                 continue
             content = upload.read()
-            content_type = actions.sniff_content_type(content)
-            if content_type is None:
-                line.errors.append(
-                    f"Tệp “{name}” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp), chưa được lưu."
-                )
+            try:
+                content_type = files.check(content, name).content_type
+            except files.FileRejected as exc:
+                line.errors.append(f"{exc.message} Tệp chưa được lưu.")
                 continue
             item = DraftFile(
                 draft=draft,
@@ -224,7 +224,7 @@ def _render_edit(request, draft, version, form, lines, status=200) -> HttpRespon
         "form": form.described(),
         "lines": lines,
         "file_errors": [line for line in lines if line.errors],
-        "max_mb": actions.MAX_UPLOAD_BYTES // (1024 * 1024),
+        "limits": files.limits_text(),
     }
     return render(request, "portal/submit/draft.html", context, status=status)
 

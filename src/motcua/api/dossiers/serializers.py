@@ -15,8 +15,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from motcua.core import files
 from motcua.dossiers import deadlines
-from motcua.dossiers.actions import MAX_UPLOAD_BYTES, ApplicantData, Intake, SubmittedDocument
+from motcua.dossiers.actions import ApplicantData, Intake, SubmittedDocument
 from motcua.dossiers.models import (
     ApplicantKind,
     Dossier,
@@ -86,12 +87,13 @@ class DocumentInputSerializer(serializers.Serializer):
     file = serializers.CharField(
         required=False,
         allow_blank=False,
-        help_text="Nội dung tệp mã hóa base64 (PDF, JPEG hoặc PNG, tối đa 20 MB; kiểm tra theo nội dung).",
+        help_text="Nội dung tệp mã hóa base64: PDF, JPEG hoặc PNG (kiểm tra theo nội dung), "
+        "mặc định PDF tối đa 50 MB, ảnh tối đa 20 MB.",
     )
 
     def validate_file(self, value: str) -> bytes:
-        if len(value) > (MAX_UPLOAD_BYTES * 4) // 3 + 8:
-            raise serializers.ValidationError("Tệp lớn hơn 20 MB.")
+        if len(value) > (files.limit_bytes(None) * 4) // 3 + 8:
+            raise serializers.ValidationError(f"Tệp quá lớn ({files.limits_text()}).")
         try:
             return base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):

@@ -1,5 +1,12 @@
 from motcua.dossiers.models.applicant import Applicant, ApplicantKind
-from motcua.dossiers.models.dossier import Dossier, DossierDocument, DossierSequence, DossierStep, StepState
+from motcua.dossiers.models.dossier import (
+    DocumentOrigin,
+    Dossier,
+    DossierDocument,
+    DossierSequence,
+    DossierStep,
+    StepState,
+)
 from motcua.dossiers.models.event import DossierEvent
 from motcua.dossiers.models.rating import ASPECTS, DossierRating, RatingChannel, RatingLevel
 from motcua.dossiers.models.status import (
@@ -20,6 +27,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Applicant",
     "ApplicantKind",
+    "DocumentOrigin",
     "Dossier",
     "DossierChannel",
     "DossierDocument",

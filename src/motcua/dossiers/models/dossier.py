@@ -113,6 +113,20 @@ class Dossier(models.Model):
     result_kind = models.CharField("loại kết quả", max_length=10, choices=ResultKind.choices, blank=True)
     result_note = models.TextField("nội dung kết quả", blank=True)
     postal_tracking = models.CharField("mã vận đơn bưu chính", max_length=50, blank=True)
+    # Digitisation flags (regulations.md §5, Decision 766 group 4), kept by actions.py whenever a document is
+    # attached; counted by the reports and kept when old files are purged.
+    input_digitised = models.BooleanField(
+        "thành phần hồ sơ đã số hóa", default=False, help_text="Every component received has an electronic copy."
+    )
+    result_digitised = models.BooleanField(
+        "kết quả điện tử", default=False, help_text="At least one result document is stored electronically."
+    )
+    reused_components = models.PositiveSmallIntegerField(
+        "số thành phần tái sử dụng", default=0, help_text="Components taken from earlier dossiers' digitised data."
+    )
+    from_citizen_store = models.BooleanField(
+        "lấy từ kho dữ liệu của công dân", default=False, help_text="The applicant picked a component from their store."
+    )
     revision = models.PositiveIntegerField(default=0, help_text="Tăng mỗi thao tác: phát hiện thao tác chồng chéo.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -160,8 +174,21 @@ class Dossier(models.Model):
         return self.rescheduled_due_at or self.due_at
 
 
+class DocumentOrigin(models.TextChoices):
+    """How the electronic copy of a component came to the dossier (blank: paper only, not digitised)."""
+
+    UPLOAD = "upload", "Công dân tải lên"
+    SCAN = "scan", "Số hóa tại Bộ phận Một cửa"
+    STORE = "store", "Công dân lấy từ kho dữ liệu"
+    REUSE = "reuse", "Cán bộ lấy từ kho dữ liệu"
+    ISSUED = "issued", "Cơ quan ban hành (kết quả)"
+
+
 class DossierDocument(models.Model):
-    """A component submitted for one line of the procedure's document list (or an extra one)."""
+    """A component submitted for one line of the procedure's document list (or an extra one), or a result.
+
+    The file is stored under its SHA-256 (core/files.py) and never replaced once attached: digitising a paper
+    component later fills a row that had no file; it does not overwrite one."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     required_document = models.ForeignKey(
@@ -184,6 +211,22 @@ class DossierDocument(models.Model):
     certificate_sha256 = models.CharField(
         "vân tay chứng thư số", max_length=64, blank=True, help_text="SHA-256 of the signing certificate (DER)."
     )
+    original_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    origin = models.CharField("nguồn bản điện tử", max_length=10, choices=DocumentOrigin.choices, blank=True)
+    reused_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reuses",
+        verbose_name="tái sử dụng từ",
+        help_text="The earlier dossier's document this copy was taken from (the citizen's store).",
+    )
+    pages = models.PositiveSmallIntegerField("số trang", default=0)
+    digitised_at = models.DateTimeField("số hóa lúc", null=True, blank=True)
+    purged_at = models.DateTimeField(
+        "đã hủy tệp lúc", null=True, blank=True, help_text="The file was deleted at the end of its retention period."
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -193,6 +236,16 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name[:80]
+
+    @property
+    def digitised(self) -> bool:
+        """An electronic copy was attached (it may since have been purged at the end of its retention)."""
+        return bool(self.sha256)
+
+    @property
+    def available(self) -> bool:
+        """The file can be read now."""
+        return bool(self.file) and self.purged_at is None
 
 
 class StepState(models.TextChoices):

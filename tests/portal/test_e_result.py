@@ -98,7 +98,10 @@ def test_the_secret_holder_downloads_the_e_result_and_the_public_sees_no_link(cl
     document = d.documents.get(result=True)
     url = f"/tra-cuu/{d.code}/ket-qua/{document.pk}/"
     download = client.get(url, {"secret": d.lookup_secret})
-    assert download.status_code == 200 and b"".join(download.streaming_content) == RESULT
+    with document.file.open("rb") as handle:
+        issued = handle.read()
+    assert download.status_code == 200 and b"".join(download.streaming_content) == issued
+    assert issued.startswith(RESULT), "the uploaded result plus the QR stamp"
     assert "attachment" in download["Content-Disposition"]
     assert client.get(url).status_code == 404, "no secret, not the owner"
     assert client.get(url, {"secret": "SAIMATRA"}).status_code == 404

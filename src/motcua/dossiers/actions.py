@@ -29,6 +29,7 @@ from motcua.core import files, pdfsign
 from motcua.core.actions import ActionError as ActionError  # re-exported: callers catch actions.ActionError
 from motcua.core.actions import Conflict, InvalidAction, NotPermitted, moment
 from motcua.dossiers import deadlines, workflow
+from motcua.dossiers.forms import stamp
 from motcua.dossiers.codes import DOSSIER_CODE_RE, next_code, normalize_code
 from motcua.dossiers.models import (
     Applicant,
@@ -958,13 +959,31 @@ def _sign_result(
     return replace(document, content=signed, checked=None), signer.keys.certificate_sha256
 
 
+def _stamp_result(document: SubmittedDocument) -> tuple[SubmittedDocument, str]:
+    """A PDF result gets the QR of its verification page top-left (before signing); images are kept as given."""
+    if document.checked is None or document.checked.content_type != files.PDF:
+        return document, ""
+    code = stamp.new_verification_code()
+    try:
+        stamped = stamp.stamp_qr(document.content or b"", stamp.verification_url(code))
+    except Exception as exc:  # noqa: BLE001 - qpdf raises several kinds on unusual PDFs
+        label = document.file_name or document.name
+        raise InvalidAction(
+            f"Không gắn được mã QR xác thực vào tệp “{label}”: cấu trúc PDF không xử lý được.",
+            errors={"result_documents": [f"{label}: không gắn được mã QR."]},
+        ) from exc
+    return replace(document, content=stamped, checked=None), code
+
+
 def _attach_results(d: Dossier, documents: list[SubmittedDocument], moment: datetime) -> list[str]:
     signer = pdfsign.signer_for(d.handling_unit or d.receiving_unit) if documents else None
-    signed = [_sign_result(d, document, signer) for document in documents]  # all signed before any file is stored
+    stamped = [_stamp_result(document) for document in documents]
+    # all stamped and signed before any file is stored: a bad third file leaves nothing behind
+    signed = [(*_sign_result(d, document, signer), code) for document, code in stamped]
     rows = []
-    for document, fingerprint in signed:
+    for document, fingerprint, code in signed:
         row = _document_row(d, {}, document, result=True, moment=moment)
-        row.signed, row.certificate_sha256 = bool(fingerprint), fingerprint
+        row.signed, row.certificate_sha256, row.verification_code = bool(fingerprint), fingerprint, code
         rows.append(row)
     DossierDocument.objects.bulk_create(rows)
     if rows:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("tra-cuu/<str:code>/danh-gia/", rating.rate, name="rate"),
     path("tra-cuu/<str:code>/ket-qua/<int:pk>/", tracking.result_file, name="result-file"),
     path("xac-thuc-ket-qua/", result_check.verify, name="verify-result"),
+    path("xac-thuc-ket-qua/ma/<str:code>/", result_check.by_code, name="verify-result-code"),
     path("xac-thuc-ket-qua/<str:sha256>/", result_check.by_hash, name="verify-result-hash"),
     path("diem-danh-gia/<str:token>/", kiosk.start, name="kiosk"),
     path("diem-danh-gia/<str:token>/muc-do/", kiosk.choose_level, name="kiosk-level"),

@@ -29,6 +29,7 @@ from motcua.portal.tracking import _Scope
 
 TEMPLATE = "portal/verify_result.html"
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+CODE_RE = re.compile(r"^[A-Z2-9]{12}$")
 NOT_FOUND = "Không tìm thấy văn bản kết quả này trong hệ thống."
 
 
@@ -119,6 +120,26 @@ def verify(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, TEMPLATE, {"form": form}, status=400)
     return render(request, TEMPLATE, {"form": VerifyResultForm(), "answer": check_pdf(form.cleaned_data["file"])})
+
+
+@require_http_methods(["GET"])
+def by_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The page the QR stamped on an e-result opens: what was issued, with the SHA-256 of the signed file,
+    and the form to check the file one holds against it."""
+    if error := _throttled(request):
+        return render(request, TEMPLATE, {"form": VerifyResultForm(), "error": error}, status=429)
+    code = code.strip().upper()
+    document = (
+        DossierDocument.objects.filter(result=True, verification_code=code)
+        .select_related("dossier__procedure", "dossier__handling_unit", "dossier__receiving_unit")
+        .first()
+        if CODE_RE.match(code)
+        else None
+    )
+    if document is None:
+        return render(request, TEMPLATE, {"form": VerifyResultForm(), "hash_missing": NOT_FOUND}, status=404)
+    context = {"form": VerifyResultForm(), "by_hash": _match(document), "sha256": document.sha256, "by_code": True}
+    return render(request, TEMPLATE, context)
 
 
 @require_http_methods(["GET"])

@@ -211,6 +211,13 @@ class DossierDocument(models.Model):
     certificate_sha256 = models.CharField(
         "vân tay chứng thư số", max_length=64, blank=True, help_text="SHA-256 of the signing certificate (DER)."
     )
+    verification_code = models.CharField(
+        "mã xác thực",
+        max_length=16,
+        blank=True,
+        db_index=True,
+        help_text="Results: the code in the QR stamped on the PDF, opening its public verification page.",
+    )
     original_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
     origin = models.CharField("nguồn bản điện tử", max_length=10, choices=DocumentOrigin.choices, blank=True)
     reused_from = models.ForeignKey(

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.documents",
     "motcua.payments",
     "motcua.notifications",
     "motcua.backoffice",
@@ -211,23 +212,40 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Documents (scans, uploads, e-results, receipts): a local folder by default, or any S3-compatible object
 # store (MinIO, Ceph, AWS) through django-storages when MOTCUA_S3_BUCKET is set (docs/configuration.md).
-if os.environ.get("MOTCUA_S3_BUCKET"):
-    _default_storage = {
+
+
+def s3_storage(env: dict[str, str]) -> dict[str, object]:
+    """The default storage on an S3-compatible store, from MOTCUA_S3_* variables (django-storages 1.14 options);
+    a function so the storage tests build exactly this configuration against their own S3 server."""
+    from botocore.config import Config
+
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["MOTCUA_S3_BUCKET"],
-            "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT_URL") or None,
-            "access_key": os.environ.get("MOTCUA_S3_ACCESS_KEY") or None,
-            "secret_key": os.environ.get("MOTCUA_S3_SECRET_KEY") or None,
-            "region_name": os.environ.get("MOTCUA_S3_REGION") or None,
-            "location": os.environ.get("MOTCUA_S3_PREFIX", ""),
+            "bucket_name": env["MOTCUA_S3_BUCKET"],
+            "endpoint_url": env.get("MOTCUA_S3_ENDPOINT_URL") or None,
+            "access_key": env.get("MOTCUA_S3_ACCESS_KEY") or None,  # None: boto3's own chain (AWS_* env, role)
+            "secret_key": env.get("MOTCUA_S3_SECRET_KEY") or None,
+            "region_name": env.get("MOTCUA_S3_REGION") or None,
+            "location": env.get("MOTCUA_S3_PREFIX", "").strip("/"),  # django-storages refuses a leading "/"
             "default_acl": None,
             "querystring_auth": True,  # files are never public: links are signed and expire
             "querystring_expire": 300,
             "file_overwrite": True,  # names are content addresses (core/files.py): same name, same bytes
-            "addressing_style": os.environ.get("MOTCUA_S3_ADDRESSING_STYLE", "path"),
+            # A client_config replaces the one django-storages would build, so the addressing style goes in
+            # it. Checksums only where S3 requires them: boto3 >= 1.36 adds CRC32 trailers to every upload by
+            # default, which older MinIO and Ceph RGW releases refuse.
+            "client_config": Config(
+                s3={"addressing_style": env.get("MOTCUA_S3_ADDRESSING_STYLE") or "path"},
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
         },
     }
+
+
+if os.environ.get("MOTCUA_S3_BUCKET"):
+    _default_storage = s3_storage(dict(os.environ))
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
@@ -245,8 +263,20 @@ MOTCUA_MAX_PDF_MB = env_int("MOTCUA_MAX_PDF_MB", 50)
 MOTCUA_MAX_IMAGE_MB = env_int("MOTCUA_MAX_IMAGE_MB", 20)
 MOTCUA_CLAMD = os.environ.get("MOTCUA_CLAMD", "")
 MOTCUA_CLAMD_TIMEOUT = env_int("MOTCUA_CLAMD_TIMEOUT", 30)
+# Retention (docs/documents.md): years after a dossier is closed before its files are purged by
+# `motcua purge_documents`; 0 keeps them for ever. Rows, hashes and the reports' counters stay.
+MOTCUA_RETENTION_COMPONENT_YEARS = env_int("MOTCUA_RETENTION_COMPONENT_YEARS", 10)
+MOTCUA_RETENTION_RESULT_YEARS = env_int("MOTCUA_RETENTION_RESULT_YEARS", 0)
 # Uploads larger than this are written to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file over its limit, or the files of one request over MOTCUA_MAX_REQUEST_MB, are cut off while they
+# stream in (core/uploads.py) instead of landing on disk first; the form then says "Tệp … quá lớn".
+MOTCUA_MAX_REQUEST_MB = env_int("MOTCUA_MAX_REQUEST_MB", 120)
+FILE_UPLOAD_HANDLERS = [
+    "motcua.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- email ----------------------------------------------------------------------------------------
 
@@ -383,6 +413,20 @@ TASKS = {
     }
 }
 
+# --- documents: OCR and search by words (docs/documents.md) ----------------------------------------
+
+# Attached scans are made searchable in the background (OCRmyPDF + Tesseract, Debian packages tesseract-ocr,
+# tesseract-ocr-vie, ghostscript). MOTCUA_OCR_QUEUE=ocr puts that work on its own task queue, for a worker of its
+# own (`motcua db_worker --queue-name ocr`) so that long scans never delay notifications.
+MOTCUA_OCR_ENABLED = env_bool("MOTCUA_OCR_ENABLED", True)
+MOTCUA_OCR_LANGUAGES = os.environ.get("MOTCUA_OCR_LANGUAGES", "vie+eng")
+MOTCUA_OCR_JOBS = env_int("MOTCUA_OCR_JOBS", 1)  # pages OCR'd in parallel by one task
+MOTCUA_OCR_MAX_PAGES = env_int("MOTCUA_OCR_MAX_PAGES", 100)  # a longer PDF: its first pages only
+MOTCUA_OCR_PAGE_TIMEOUT = env_int("MOTCUA_OCR_PAGE_TIMEOUT", 180)  # seconds of Tesseract per page
+MOTCUA_OCR_QUEUE = os.environ.get("MOTCUA_OCR_QUEUE", "default")
+if MOTCUA_OCR_QUEUE not in TASKS["default"]["QUEUES"]:
+    TASKS["default"]["QUEUES"].append(MOTCUA_OCR_QUEUE)
+
 # --- logging --------------------------------------------------------------------------------------
 
 LOGGING = {
@@ -391,5 +435,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # OCRmyPDF and the font subsetter it uses log each page's steps at INFO (dozens of lines a document);
+        # motcua.documents logs one line per document.
+        "ocrmypdf": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -53,11 +53,12 @@ def test_happy_path_creates_the_dossier_and_opens_the_desk(client, birth, staff)
     assert dossier.receiving_unit == unit("000.01.41.H57")
     assert dossier.applicant.phone == "0912345678"
     documents = list(dossier.documents.order_by("id"))
-    assert [(d.name, d.count, bool(d.file)) for d in documents] == [
-        ("Tờ khai đăng ký khai sinh", 1, True),
-        ("Tờ khai đăng ký khai sinh", 0, True),
-        ("Giấy chứng sinh", 1, False),
+    # The two scanned files of one line are its pages: one component, one merged PDF.
+    assert [(d.name, d.count, bool(d.file), d.pages) for d in documents] == [
+        ("Tờ khai đăng ký khai sinh", 1, True, 2),
+        ("Giấy chứng sinh", 1, False, 0),
     ]
+    assert documents[0].content_type == "application/pdf"
     with at(2026, 3, 9, 9, 1):
         desk = client.get(response["Location"]).content.decode()
     assert dossier.code in desk

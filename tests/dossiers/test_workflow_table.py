@@ -34,6 +34,7 @@ EXPECTED = {  # action -> statuses it may start from (None: no dossier yet)
     "rate": {Status.DONE, Status.RETURNED},
     "digitise": set(Status) - {Status.NOT_RECEIVED},
     "link_account": set(Status) - {Status.NOT_RECEIVED},
+    "purge_documents": {Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED},
 }
 
 

@@ -71,7 +71,24 @@ def test_the_leader_uploads_the_e_result_on_the_desk(client, birth, staff):  # n
     d.refresh_from_db()
     assert d.status == Status.DONE and d.documents.filter(result=True).count() == 1
     desk = client.get(f"/can-bo/ho-so/{d.code}/").content.decode()
-    assert 'gks.pdf <span class="tag">kết quả</span>' in desk
+    assert 'gks <span class="tag">kết quả</span>' in desk
+
+
+def test_a_desk_upload_is_named_after_the_procedures_single_result(client, birth, staff):  # noqa: F811
+    # a published version is immutable; the fixture's is set as if the catalogue had published it so
+    type(birth).objects.filter(pk=birth.pk).update(result_documents=[{"name": "Giấy khai sinh (bản chính)"}])
+    d = _processing(birth, staff)
+    client.force_login(staff["leader"])
+    with time_machine.travel(vn(2026, 3, 10, 9, 0), tick=False):
+        client.post(
+            f"/can-bo/ho-so/{d.code}/thao-tac/approve/",
+            {
+                "approve-result_files": [SimpleUploadedFile("scan_0012.pdf", RESULT, content_type="application/pdf")],
+                "expected_revision": d.revision,
+            },
+        )
+    document = d.documents.get(result=True)
+    assert document.name == "Giấy khai sinh (bản chính)" and document.original_name == "scan_0012.pdf"
 
 
 def test_the_api_approves_with_a_base64_e_result(birth, staff):  # noqa: F811

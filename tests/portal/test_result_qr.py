@@ -1,4 +1,5 @@
 """The QR stamped on an e-result opens its public verification page; the signature covers the stamp."""
+# ruff: noqa: F811  (pytest fixtures imported from other test modules)
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ def _qr_payloads(pdf_bytes: bytes) -> list[str]:
 
 
 def test_an_issued_pdf_result_carries_a_qr_to_its_verification_page_and_stays_validly_signed(
-    client, birth, staff, issuer  # noqa: F811
+    client,
+    birth,
+    staff,
+    issuer,  # noqa: F811
 ):
     cache.clear()
     d = _approve(birth, staff, _doc("Giấy khai sinh", "gks.pdf", result_pdf()))

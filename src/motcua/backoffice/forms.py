@@ -8,6 +8,7 @@ rules again (a page is never trusted to have done it).
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,8 @@ from django.utils import timezone
 
 from motcua.catalog.models import CopyType, ProcedureVersion, RequiredDocument
 from motcua.core import files as file_policy
+from motcua.core import uploads as upload_policy
+from motcua.documents.scanning import merge_pages
 from motcua.dossiers.actions import ApplicantData, Intake, SubmittedDocument
 from motcua.dossiers.models import ApplicantKind, DossierChannel, DossierStep, ResultDelivery
 from motcua.dossiers.models.applicant import normalize_phone, validate_citizen_id, validate_phone, validate_tax_code
@@ -27,6 +30,7 @@ from motcua.organizations.models import Unit
 DATE_HINT = "Ngày/tháng/năm, ví dụ 01/05/1990."
 FILE_HINT = "PDF, JPEG hoặc PNG, tối đa 20 MB mỗi tệp; chọn được nhiều tệp."
 FILE_KEPT_HINT = "Khi trang báo lỗi, trình duyệt không giữ được tệp đã chọn: hãy chọn lại tệp."
+SCAN_HINT = "Chọn các trang đã quét theo thứ tự; nhiều trang được ghép thành một tệp PDF (PDF, JPEG hoặc PNG)."
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -47,8 +51,8 @@ class MultipleFileField(forms.FileField):
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in uploads]
         errors = []
         for upload in cleaned:
-            if upload.size > file_policy.limit_bytes(None):
-                errors.append(f"Tệp “{upload.name}” quá lớn ({file_policy.limits_text()}).")
+            if refused := upload_policy.refusal(upload):  # over its limit, or cut off while streaming in
+                errors.append(f"{refused}.")
                 continue
             try:
                 file_policy.check(upload.read(), upload.name or "")
@@ -209,7 +213,7 @@ class IntakeForm(forms.Form):
             self.fields[f"{prefix}_copy"] = forms.ChoiceField(
                 label="Loại bản", choices=CopyType.choices, initial=line.copy_type, required=False
             )
-            self.fields[f"{prefix}_files"] = MultipleFileField(label="Tệp quét (không bắt buộc)", help_text=FILE_HINT)
+            self.fields[f"{prefix}_files"] = MultipleFileField(label="Tệp quét (không bắt buộc)", help_text=SCAN_HINT)
 
     # -- what the template iterates over ----------------------------------------------------------
 
@@ -310,6 +314,7 @@ class IntakeForm(forms.Form):
             for line in self.lines
             if line.required and not data.get(f"doc_{line.pk}_received") and not data.get(f"doc_{line.pk}_files")
         ]
+        self._merge_scans(data)
         if self.decision == self.RECEIVE and self._missing:
             self.add_error(
                 None,
@@ -324,29 +329,39 @@ class IntakeForm(forms.Form):
             self.add_error("reason", "Ghi rõ nội dung cần bổ sung hoặc lý do từ chối.")
         return data
 
+    def _merge_scans(self, data: dict[str, Any]) -> None:
+        """The pages scanned for one line become one PDF (``documents.scanning.merge_pages``): a component
+        is one file, whatever the number of pages; a page that cannot be merged is reported on its line."""
+        self._scans: dict[int, tuple[bytes, str]] = {}
+        for line in self.lines:
+            name = f"doc_{line.pk}_files"
+            uploads = data.get(name) or []
+            if not uploads or name in self.errors:
+                continue
+            try:
+                self._scans[line.pk] = merge_pages(read_files(uploads), name=line.name)
+            except file_policy.FileRejected as exc:
+                self.add_error(name, exc.message)
+
     # -- to the action ----------------------------------------------------------------------------
 
     def documents(self) -> list[SubmittedDocument]:
-        """One row per received line; extra scans of the same line are further rows with count 0.
-
-        The count belongs to the paper (it is what forms 01 and 05 list); a second or third scanned
-        file of the same paper must not double it.
-        """
+        """One row per received line, with its scanned pages merged into one PDF when pages were given."""
         rows: list[SubmittedDocument] = []
+        scans = getattr(self, "_scans", {})
         for line in self.lines:
             prefix = f"doc_{line.pk}"
-            files = read_files(self.cleaned_data.get(f"{prefix}_files") or [])
-            if not self.cleaned_data.get(f"{prefix}_received") and not files:
+            scan = scans.get(line.pk)
+            if not self.cleaned_data.get(f"{prefix}_received") and scan is None:
                 continue
             count = self.cleaned_data.get(f"{prefix}_count") or line.copies or 1
             copy_type = self.cleaned_data.get(f"{prefix}_copy") or line.copy_type
-            if not files:
+            if scan is None:
                 rows.append(SubmittedDocument(line.pk, copy_type=copy_type, count=count))
-            for index, (name, content) in enumerate(files):
+            else:
+                content, file_name = scan
                 rows.append(
-                    SubmittedDocument(
-                        line.pk, copy_type=copy_type, count=count if index == 0 else 0, file_name=name, content=content
-                    )
+                    SubmittedDocument(line.pk, copy_type=copy_type, count=count, file_name=file_name, content=content)
                 )
         return rows
 
@@ -625,12 +640,22 @@ class ApproveForm(ActionForm):
         help_text="Bản điện tử của kết quả (PDF hoặc ảnh), người nộp tải về khi chọn nhận kết quả trực tuyến.",
     )
 
+    def _result_name(self, file_name: str) -> str:
+        """The name the citizen sees in their store: the procedure's result ("Giấy khai sinh") when it has one
+        result, else the file's name without its extension."""
+        version = getattr(self.dossier, "procedure_version", None)
+        names = [r.get("name", "") for r in (version.result_documents if version else []) if isinstance(r, dict)]
+        if len(names) == 1 and names[0]:
+            return names[0]
+        return os.path.splitext(file_name)[0] or file_name
+
     def kwargs(self) -> dict[str, Any]:
         files = read_files(self.cleaned_data.get("result_files") or [])
         return {
             "result_note": self.cleaned_data.get("result_note", ""),
             "result_documents": [
-                SubmittedDocument(None, file_name, file_name=file_name, content=content) for file_name, content in files
+                SubmittedDocument(None, self._result_name(file_name), file_name=file_name, content=content)
+                for file_name, content in files
             ],
         }
 

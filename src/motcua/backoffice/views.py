@@ -12,7 +12,7 @@ from __future__ import annotations
 import mimetypes
 import os
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -42,7 +42,8 @@ from motcua.backoffice.forms import (
 from motcua.catalog.models import CopyType, Procedure, ProcedureUnit
 from motcua.catalog.search import InvalidSearch, search_procedures
 from motcua.core.text import fold
-from motcua.dossiers import actions, deadlines, workflow
+from motcua.dossiers import actions, deadlines, digitisation, workflow
+from motcua.dossiers.access import VIEW_DOSSIER
 from motcua.dossiers.codes import normalize_code
 from motcua.dossiers.models import Applicant, Dossier, DossierDocument, StepState
 from motcua.dossiers.queues import QUEUE_BY_KEY, QUEUES, available, counts, queue
@@ -88,6 +89,8 @@ def _dossier_in_scope(user, code: str) -> Dossier:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Landing page at ``/can-bo/``: queue sizes as links, the officer's roles and units."""
     sizes = counts(request.user)
+    start, end, period_error = _period(request)
+    figures = digitisation.digitisation_by_unit(units_visible_to(request.user, VIEW_DOSSIER), start, end)
     cards = [
         {"queue": spec, "count": sizes[spec.key], "url": reverse("backoffice:queue", args=[spec.key])}
         for spec in QUEUES
@@ -101,8 +104,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "assignments": assignments_of(request.user),
             "can_receive": desk.receiving_units(request.user).exists(),
             "can_register": desk.register_units(request.user).exists(),
+            "digitisation": figures,
+            "digitisation_total": digitisation.total(figures) if len(figures) > 1 else None,
+            "period_start": start,
+            "period_end": end,
+            "period_error": period_error,
         },
     )
+
+
+def _period(request: HttpRequest) -> tuple[date, date, str]:
+    """The period asked for (``tu``/``den``, dd/mm/yyyy), by default this month so far."""
+    today = timezone.localdate()
+    start, end = today.replace(day=1), today
+    try:
+        if request.GET.get("tu"):
+            start = datetime.strptime(request.GET["tu"].strip(), "%d/%m/%Y").date()
+        if request.GET.get("den"):
+            end = datetime.strptime(request.GET["den"].strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return today.replace(day=1), today, "Ngày không đúng dạng ngày/tháng/năm; đang hiển thị tháng này."
+    if start > end:
+        return today.replace(day=1), today, "Từ ngày phải trước đến ngày; đang hiển thị tháng này."
+    return start, end, ""
 
 
 @require_GET
@@ -316,7 +340,11 @@ def _desk_context(
     bound: dict[str, Any] | None = None,
     alert: str = "",
     kept: list[tuple[str, str]] | None = None,
+    scan: Any = None,
 ) -> dict[str, Any]:
+    """``scan``: a scan form that failed (``backoffice.scanning``), shown again open with its errors."""
+    from motcua.backoffice import scanning  # it imports this module's page helpers
+
     calendar = deadlines.calendar_of(dossier)
     now = timezone.now()
     events = list(dossier.events.select_related("actor", "unit", "step"))
@@ -339,7 +367,7 @@ def _desk_context(
             form.fields["step_id"].choices = [(s.pk, f"{s.stage}. {s.action} — {s.agency_name}") for s in offer.steps]
         offered.append({"offer": offer, "form": form, "danger": offer.action in DANGER_ACTIONS})
     forms = desk.available_forms(dossier, events)
-    documents = list(dossier.documents.all())
+    documents = list(dossier.documents.select_related("text"))  # OCR state per row: _document_text.html
     for document in documents:
         document.copy_label = COPY_LABELS.get(document.copy_type, document.copy_type)
     return {
@@ -362,6 +390,7 @@ def _desk_context(
         "just_created": request.GET.get("vua-lap") == "1",
         "refusal_event": next((e for e in reversed(events) if e.action == "refuse_intake"), None),
         **paper_rating.desk_context(request.user, dossier),
+        **scanning.desk_context(request.user, dossier, documents, bound=scan),
     }
 
 

@@ -26,27 +26,35 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import socket
 import struct
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
 
 SIGNATURES = {b"%PDF-": PDF, b"\xff\xd8\xff": JPEG, b"\x89PNG\r\n\x1a\n": PNG}
-EXTENSIONS = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".jpe": JPEG, ".png": PNG}
+# ".jfif" is what Chrome and Edge on Windows name a JPEG saved from a web page.
+EXTENSIONS = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".jpe": JPEG, ".jfif": JPEG, ".png": PNG}
 SUFFIX = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
 LABEL = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
 # Names scanners and phones give without a meaningful extension are accepted; any other extension is
 # a claim about the content (.docx, .exe, .zip…) that the bytes contradict.
 NEUTRAL_EXTENSIONS = {"", ".tmp", ".bin", ".dat", ".scan"}
+# A PDF ends with "%%EOF" (readers look for it in the last 1024 bytes, ISO 32000-1 §7.5.5): an upload cut
+# off by a dropped connection lacks it, even when qpdf can rebuild enough of the file to open it.
+PDF_TAIL = 1024
 
 
 class FileRejected(ValueError):
@@ -92,6 +100,7 @@ def limit_bytes(content_type: str | None) -> int:
 
 
 def limits_text() -> str:
+    """The limits as shown next to every upload field and in every "too large" message."""
     return f"PDF tối đa {settings.MOTCUA_MAX_PDF_MB} MB, ảnh JPEG/PNG tối đa {settings.MOTCUA_MAX_IMAGE_MB} MB"
 
 
@@ -122,9 +131,7 @@ def check(content: bytes, file_name: str = "", *, allowed: tuple[str, ...] = (PD
         )
     limit = limit_bytes(content_type)
     if len(content) > limit:
-        raise FileRejected(
-            f"Tệp {label} nặng {len(content) / 1024 / 1024:.1f} MB, quá giới hạn ({limits_text()}).", "size"
-        )
+        raise FileRejected(f"Tệp {label} nặng {megabytes(len(content))}, quá giới hạn ({limits_text()}).", "size")
     pages = _check_pdf(content, label) if content_type == PDF else _check_image(content, label)
     scan_for_viruses(content, label)
     return CheckedFile(
@@ -137,20 +144,38 @@ def check(content: bytes, file_name: str = "", *, allowed: tuple[str, ...] = (PD
     )
 
 
+def megabytes(size: int) -> str:
+    """A size as Vietnamese readers write it: "3,2 MB"."""
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def _encrypted(label: str) -> FileRejected:
+    return FileRejected(
+        f"Tệp {label} được đặt mật khẩu: cán bộ không mở, nhận dạng chữ và lưu trữ được. "
+        "Hãy gửi bản không đặt mật khẩu.",
+        "encrypted",
+    )
+
+
 def _check_pdf(content: bytes, label: str) -> int:
     import pikepdf
 
+    if b"%%EOF" not in content[-PDF_TAIL:]:
+        raise FileRejected(
+            f"Tệp {label} bị hỏng hoặc chưa tải lên hết (thiếu phần cuối tệp PDF). Hãy gửi lại tệp.", "corrupt"
+        )
     try:
         with pikepdf.open(io.BytesIO(content)) as pdf:
             pages = len(pdf.pages)
+            # Only an owner password (restrictions, no password to open) still encrypts every stream: OCR
+            # tools refuse such a file and a PDF/A archive copy may not be encrypted, so it is refused too.
+            encrypted = pdf.is_encrypted
     except pikepdf.PasswordError:
-        raise FileRejected(
-            f"Tệp {label} được đặt mật khẩu: cán bộ không mở, nhận dạng chữ và lưu trữ được. "
-            "Hãy gửi bản không đặt mật khẩu.",
-            "encrypted",
-        ) from None
+        raise _encrypted(label) from None
     except Exception:  # noqa: BLE001 - qpdf raises several kinds on damaged files
         raise FileRejected(f"Tệp {label} bị hỏng, không mở được như một tệp PDF.", "corrupt") from None
+    if encrypted:
+        raise _encrypted(label)
     if pages == 0:
         raise FileRejected(f"Tệp {label} không có trang nào.", "corrupt")
     return pages
@@ -159,13 +184,32 @@ def _check_pdf(content: bytes, label: str) -> int:
 def _check_image(content: bytes, label: str) -> int:
     from PIL import Image
 
+    corrupt = FileRejected(f"Ảnh {label} bị hỏng, không mở được.", "corrupt")
+    limit = Image.MAX_IMAGE_PIXELS
+    too_many_pixels = FileRejected(
+        f"Ảnh {label} có quá nhiều điểm ảnh (tối đa {(limit or 0) // 1_000_000} triệu điểm ảnh): "
+        "hãy chụp hoặc quét ở độ phân giải thấp hơn.",
+        "size",
+    )
     try:
         with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
             image.verify()
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()  # verify() does not decode the pixels: a truncated scan fails only here
+    except Image.DecompressionBombError:  # more than twice the limit: Pillow refuses to open it at all
+        raise too_many_pixels from None
     except Exception:  # noqa: BLE001 - Pillow raises several kinds on damaged files
-        raise FileRejected(f"Ảnh {label} bị hỏng, không mở được.", "corrupt") from None
+        raise corrupt from None
+    # A few kilobytes of PNG can claim 20 000 × 20 000 pixels; decoding it would take gigabytes of memory.
+    if limit and width * height > limit:
+        raise too_many_pixels
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            # verify() does not decode the pixels: a truncated scan fails only here. A JPEG is decoded at
+            # 1/8 scale: every byte is still read (a cut-off file still fails) with 1/64 of the memory.
+            image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            image.load()
+    except Exception:  # noqa: BLE001 - Pillow raises several kinds on damaged files
+        raise corrupt from None
     return 1
 
 
@@ -176,14 +220,36 @@ class ScannerUnavailable(RuntimeError):
     pass
 
 
-def _clamd_address() -> tuple[int, str | tuple[str, int]] | None:
+CLAMD_PORT = 3310
+
+
+def _clamd_address() -> str | tuple[str, int] | None:
+    """``MOTCUA_CLAMD`` as a unix socket path or a (host, port): "tcp://clamav", "tcp://[::1]:3310",
+    "unix:///run/clamav/clamd.ctl" or a bare path."""
     value = settings.MOTCUA_CLAMD
     if not value:
         return None
     if value.startswith("tcp://"):
-        host, _, port = value[len("tcp://") :].rpartition(":")
-        return socket.AF_INET, (host or "127.0.0.1", int(port or 3310))
-    return socket.AF_UNIX, value.removeprefix("unix://")
+        parts = urlsplit(value)
+        try:
+            port = parts.port or CLAMD_PORT
+        except ValueError:
+            raise ScannerUnavailable(f"MOTCUA_CLAMD không đúng: {value}") from None
+        return parts.hostname or "127.0.0.1", port
+    return value.removeprefix("unix://")
+
+
+def _clamd_connect(address: str | tuple[str, int], timeout: float) -> socket.socket:
+    if isinstance(address, tuple):
+        return socket.create_connection(address, timeout=timeout)  # IPv4, IPv6 or a host name
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def clamd_scan(content: bytes) -> str | None:
@@ -191,11 +257,8 @@ def clamd_scan(content: bytes) -> str | None:
     address = _clamd_address()
     if address is None:
         return None
-    family, target = address
     try:
-        with socket.socket(family, socket.SOCK_STREAM) as sock:
-            sock.settimeout(settings.MOTCUA_CLAMD_TIMEOUT)
-            sock.connect(target)
+        with _clamd_connect(address, settings.MOTCUA_CLAMD_TIMEOUT) as sock:
             sock.sendall(b"zINSTREAM\0")
             view = memoryview(content)
             for start in range(0, len(content), 1 << 16):
@@ -215,13 +278,17 @@ def clamd_scan(content: bytes) -> str | None:
         return answer.removeprefix("stream: ").removesuffix(" FOUND").strip()
     if answer.endswith("OK"):
         return None
+    # e.g. "INSTREAM size limit exceeded. ERROR": clamd's StreamMaxLength is below MOTCUA_MAX_PDF_MB.
     raise ScannerUnavailable(answer or "no answer")
 
 
 def scan_for_viruses(content: bytes, label: str = "đính kèm") -> None:
+    """Refuse an infected file, and refuse any file while a configured scanner cannot answer (fail closed)."""
     try:
         found = clamd_scan(content)
-    except ScannerUnavailable:
+    except ScannerUnavailable as exc:
+        # The person sees "try again later"; the operator needs the reason (socket down, size limit…).
+        logger.warning("ClamAV (%s) did not scan a %d-byte file: %s", settings.MOTCUA_CLAMD, len(content), exc)
         raise FileRejected(
             f"Chưa kiểm tra được virus cho tệp {label} (máy quét đang không trả lời). Hãy thử lại sau ít phút.",
             "scanner_unavailable",
@@ -234,6 +301,7 @@ def scan_for_viruses(content: bytes, label: str = "đính kèm") -> None:
 
 
 def storage_name(sha256: str, content_type: str) -> str:
+    """The content address; two levels of 256 folders keep any one local directory small."""
     return f"documents/{sha256[:2]}/{sha256[2:4]}/{sha256}{SUFFIX[content_type]}"
 
 
@@ -248,5 +316,6 @@ def store(checked: CheckedFile) -> str:
 
 
 def read(name: str) -> bytes:
+    """The stored bytes of ``name`` (a local file or an S3 object, whichever the default storage is)."""
     with default_storage.open(name, "rb") as handle:
         return handle.read()

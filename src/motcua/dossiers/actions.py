@@ -29,8 +29,8 @@ from motcua.core import files, pdfsign
 from motcua.core.actions import ActionError as ActionError  # re-exported: callers catch actions.ActionError
 from motcua.core.actions import Conflict, InvalidAction, NotPermitted, moment
 from motcua.dossiers import deadlines, workflow
-from motcua.dossiers.forms import stamp
 from motcua.dossiers.codes import DOSSIER_CODE_RE, next_code, normalize_code
+from motcua.dossiers.forms import stamp
 from motcua.dossiers.models import (
     Applicant,
     ApplicantKind,
@@ -1173,3 +1173,22 @@ def link_account(dossier, *, account, at=None) -> Dossier:
         return {}
 
     return _act(dossier, "link_account", account, at=at, apply=apply)
+
+
+def purge_documents(dossier, *, document_ids: Iterable[int], reason: str, at=None) -> Dossier:
+    """End of retention (documents/retention.py): the files of these documents are let go; the rows stay with
+    their hash, size, pages and origin, so the dossier's digitisation flags and every count built on them are
+    unchanged. Only closed dossiers (returned, withdrawn, stopped, not received). The caller deletes the stored
+    objects after the commit, when no other document still refers to the same bytes."""
+    wanted = set(document_ids)
+
+    def apply(d: Dossier, moment: datetime, _step) -> dict[str, Any]:
+        held = DossierDocument.objects.select_for_update().filter(dossier=d, pk__in=wanted, purged_at=None)
+        rows = list(held.exclude(file=""))
+        for row in rows:
+            row.purged_at = moment
+            row.file.name = ""
+        DossierDocument.objects.bulk_update(rows, ["purged_at", "file"])
+        return {"documents": len(rows), "results": sum(1 for row in rows if row.result), "reason": reason}
+
+    return _act(dossier, "purge_documents", None, at=at, apply=apply)

@@ -130,6 +130,15 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             "receiving",
         ),
+        # End of the retention period of a closed dossier's files (documents/retention.py); done by the system.
+        _t(
+            "purge_documents",
+            "Hủy tệp hết thời hạn lưu trữ",
+            [S.NOT_RECEIVED, S.WITHDRAWN, S.STOPPED, S.RETURNED],
+            None,
+            None,
+            "receiving",
+        ),
         _t("stop", "Dừng xử lý", [S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FINANCIAL], S.STOPPED, SIGN, "handling"),
     ]
 }

@@ -1,10 +1,11 @@
 """Citizen pages, mounted at the site root (inside the language prefix): accounts, online submission,
-"my dossiers", public tracking, e-result verification, rating after the result and the rating kiosk at the counter.
+"my dossiers", the document store (kho dữ liệu), public tracking, e-result verification, rating after the
+result and the rating kiosk at the counter.
 ``/nop-ho-so/<code>/`` is the address the procedure page links to."""
 
 from django.urls import path
 
-from motcua.portal import account_views, kiosk, oidc, rating, result_check, submission, tracking
+from motcua.portal import account_views, kiosk, oidc, rating, result_check, store, submission, tracking
 
 app_name = "citizen"
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("cong-dan/dang-nhap/dinh-danh/ket-qua/", oidc.callback, name="oidc-callback"),
     path("cong-dan/tai-khoan/", account_views.profile, name="profile"),
     path("cong-dan/ho-so-cua-toi/", account_views.my_dossiers, name="my-dossiers"),
+    path("cong-dan/kho-du-lieu/", store.store, name="store"),
+    path("cong-dan/kho-du-lieu/<int:pk>/tai-ve/", store.download, name="store-file"),
     path("nop-ho-so/ban-nhap/<uuid:pk>/", submission.edit, name="draft"),
     path("nop-ho-so/ban-nhap/<uuid:pk>/xem-lai/", submission.review, name="review"),
     path("nop-ho-so/ban-nhap/<uuid:pk>/xoa/", submission.discard, name="discard"),

@@ -327,3 +327,22 @@ class SubmissionForm(DescribedFormMixin, IdentityFieldsMixin, forms.Form):
         if data.get("result_delivery") == ResultDelivery.POST and not (data.get("delivery_address") or "").strip():
             self.add_error("delivery_address", "Nhập địa chỉ để bưu điện chuyển kết quả.")
         return data
+
+
+class LinkDossierForm(DescribedFormMixin, forms.Form):
+    """The "Thêm hồ sơ nộp tại quầy" form: dossier code and lookup secret, both printed on the receipt (form 01)."""
+
+    ma = _text(
+        "Mã hồ sơ",
+        required=True,
+        max_length=80,
+        help_text="In trên Giấy tiếp nhận, ví dụ 000.01.41.H57-260309-0001.",
+        autocomplete="off",
+    )
+    secret = _text(
+        "Mã tra cứu",
+        required=True,
+        max_length=32,
+        help_text="8 ký tự in trên Giấy tiếp nhận, cạnh mã hồ sơ.",
+        autocomplete="off",
+    )

@@ -122,6 +122,31 @@ class DraftFile(models.Model):
         return self.original_name
 
 
+class DraftReuse(models.Model):
+    """A line of a draft answered with a document of the account's store (kho dữ liệu) instead of uploads.
+
+    One per line: a line has either uploaded files or one store document. The choice only names the
+    document; ``dossiers.actions.submit_online`` checks again that it is still in the account's store (it
+    may have been purged since) and shares its stored file, so nothing is copied here."""
+
+    draft = models.ForeignKey(SubmissionDraft, on_delete=models.CASCADE, related_name="reuses")
+    required_document = models.ForeignKey("catalog.RequiredDocument", on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(
+        "dossiers.DossierDocument", on_delete=models.CASCADE, related_name="+", verbose_name="giấy tờ trong kho"
+    )
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "giấy tờ lấy từ kho dữ liệu"
+        verbose_name_plural = "giấy tờ lấy từ kho dữ liệu"
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "required_document"], name="unique_draft_reuse_per_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.required_document_id} ← {self.document_id}"
+
+
 def new_kiosk_token() -> str:
     return secrets.token_urlsafe(24)
 

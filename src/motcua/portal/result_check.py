@@ -20,12 +20,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from rest_framework.throttling import ScopedRateThrottle
 
-from motcua.api.dossiers.views import LookupThrottled
 from motcua.core import files, pdfsign
 from motcua.dossiers.models import DossierDocument
-from motcua.portal.tracking import _Scope
+from motcua.portal.tracking import lookup_refusal
 
 TEMPLATE = "portal/verify_result.html"
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -52,10 +50,7 @@ class VerifyResultForm(forms.Form):
 
 
 def _throttled(request: HttpRequest) -> str:
-    throttle = ScopedRateThrottle()
-    if throttle.allow_request(request, _Scope()):
-        return ""
-    return str(LookupThrottled(throttle.wait()).detail)
+    return lookup_refusal(request)  # one public rate for every page that looks things up
 
 
 def _document(sha256: str) -> DossierDocument | None:

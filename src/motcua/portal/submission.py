@@ -5,6 +5,10 @@ its type, a missing field) re-displays the page with the message on the field an
 draft left today is resumed tomorrow from "Hồ sơ của tôi". Submitting calls
 ``dossiers.actions.submit_online`` — the one write path — which creates the dossier in status 1
 (Mới đăng ký) in the chosen receiving unit's queue.
+
+A line of the document list may instead be answered with a document of the account's store (kho dữ liệu,
+``portal/store.py``): the draft records the choice (``DraftReuse``), never a copy, and the write path checks
+again at submission that the document is still in this account's store.
 """
 
 from __future__ import annotations
@@ -24,17 +28,20 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.catalog.models import Channel, Procedure, ProcedureVersion, RequiredDocument
 from motcua.catalog.search import ONLINE_SUBMISSION_LEVELS
-from motcua.core import files
+from motcua.core import files, uploads
 from motcua.dossiers import actions
-from motcua.dossiers.models import ApplicantKind, Dossier, ResultDelivery
+from motcua.dossiers.access import store_documents
+from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, ResultDelivery
 from motcua.organizations.models import Unit
+from motcua.portal import store
 from motcua.portal.account_views import citizen_required
 from motcua.portal.forms import SubmissionForm
-from motcua.portal.models import DraftFile, SubmissionDraft
+from motcua.portal.models import DraftFile, DraftReuse, SubmissionDraft
 
 logger = logging.getLogger(__name__)
 
 MAX_FILES_PER_LINE = 10
+GONE = "Giấy tờ đã chọn từ kho dữ liệu không còn trong kho: hãy chọn giấy tờ khác hoặc tải tệp lên."
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
@@ -93,15 +100,26 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 
 @dataclass
 class Line:
-    """One line of the document list as the draft page shows it: its files and its errors."""
+    """One line of the document list as the draft page shows it: its files or its store document, the store
+    documents it may take instead (best matches first), and its errors."""
 
     document: RequiredDocument
     files: list[DraftFile] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    reuse: DraftReuse | None = None
+    choices: store.Choices = field(default_factory=lambda: store.Choices([], []))
 
     @property
     def input_name(self) -> str:
         return f"doc-{self.document.pk}"
+
+    @property
+    def store_input_name(self) -> str:
+        return f"store-{self.document.pk}"
+
+    @property
+    def given(self) -> bool:
+        return bool(self.files or self.reuse)
 
 
 def _draft_and_version(request: HttpRequest, pk) -> tuple[SubmissionDraft, ProcedureVersion]:
@@ -120,17 +138,80 @@ def _draft_and_version(request: HttpRequest, pk) -> tuple[SubmissionDraft, Proce
             for item in stale:
                 item.file.delete(save=False)
             stale.delete()
+        draft.reuses.exclude(required_document__version=version).delete()
         draft.version = version
         draft.save(update_fields=["version", "updated_at"])
     return draft, version
 
 
-def _lines(draft: SubmissionDraft, version: ProcedureVersion) -> list[Line]:
+def _lines(
+    draft: SubmissionDraft, version: ProcedureVersion, documents: list[DossierDocument] | None = None
+) -> list[Line]:
+    """The draft's lines with their files and store choice; with ``documents`` (the account's store, see
+    ``store.account_documents``), also what each line may take from the store."""
     lines = {doc.pk: Line(doc) for doc in version.documents.all()}
     for item in draft.files.all():
         if item.required_document_id in lines:
             lines[item.required_document_id].files.append(item)
+    for reuse in draft.reuses.select_related("document__dossier"):
+        if reuse.required_document_id in lines:
+            lines[reuse.required_document_id].reuse = reuse
+    if documents:
+        for line in lines.values():
+            line.choices = store.choices_for(line.document, documents)
     return list(lines.values())
+
+
+def _offer_chosen(lines: list[Line], live: set[int]) -> None:
+    """A chosen document still in the store stays among the line's choices even when the list shows another
+    copy of the same file (or it fell past the list's length), so saving again does not drop the choice."""
+    for line in lines:
+        reuse = line.reuse
+        if reuse is None or reuse.document_id not in live:
+            continue
+        offered = line.choices.suggested + line.choices.others
+        if all(document.pk != reuse.document_id for document in offered):
+            line.choices.suggested.insert(0, reuse.document)
+
+
+def _live_choices(account_id: int, lines: list[Line]) -> set[int]:
+    """The chosen store documents that are still in the account's store (one query)."""
+    chosen = [line.reuse.document_id for line in lines if line.reuse]
+    if not chosen:
+        return set()
+    return set(store_documents(account_id=account_id).filter(pk__in=chosen).values_list("pk", flat=True))
+
+
+def _choose_from_store(request: HttpRequest, draft: SubmissionDraft, lines: list[Line]) -> None:
+    """Record each line's "Lấy từ kho dữ liệu" choice. Only documents of this account's store are accepted
+    (a crafted form naming another account's document gets the line's error and records nothing), and a
+    line has either uploaded files or one store document, never both."""
+    for line in lines:
+        if line.store_input_name not in request.POST:
+            continue  # the line was not offered the store: nothing changes
+        value = request.POST.get(line.store_input_name, "").strip()
+        if not value:
+            if line.reuse is not None:
+                line.reuse.delete()
+                line.reuse = None
+            continue
+        document = None
+        if value.isdigit():
+            document = (
+                store_documents(account_id=request.user.pk).select_related("dossier").filter(pk=int(value)).first()
+            )
+        if document is None:
+            line.errors.append("Giấy tờ đã chọn không có trong kho dữ liệu của bạn; chưa được lưu.")
+            continue
+        if line.files:
+            line.errors.append(
+                "Mỗi giấy tờ chỉ nộp theo một cách: hãy xóa các tệp đã tải lên, hoặc chọn “Không lấy từ kho dữ liệu”."
+            )
+            continue
+        if line.reuse is None:
+            line.reuse = DraftReuse(draft=draft, required_document=line.document)
+        line.reuse.document = document
+        line.reuse.save()
 
 
 def _store_uploads(request: HttpRequest, draft: SubmissionDraft, lines: list[Line]) -> None:
@@ -141,8 +222,8 @@ def _store_uploads(request: HttpRequest, draft: SubmissionDraft, lines: list[Lin
             if len(line.files) >= MAX_FILES_PER_LINE:
                 line.errors.append(f"Mỗi giấy tờ tối đa {MAX_FILES_PER_LINE} tệp; tệp “{name}” chưa được lưu.")
                 continue
-            if upload.size > files.limit_bytes(None):
-                line.errors.append(f"Tệp “{name}” quá lớn ({files.limits_text()}), chưa được lưu.")
+            if refused := uploads.refusal(upload):  # over its limit, or cut off while streaming in
+                line.errors.append(f"{refused}, chưa được lưu.")
                 continue
             content = upload.read()
             try:
@@ -171,11 +252,27 @@ def _remove_files(request: HttpRequest, draft: SubmissionDraft) -> None:
         item.delete()
 
 
-def _check_required(lines: list[Line]) -> bool:
-    complete = True
+def _flag_gone(lines: list[Line], live: set[int]) -> bool:
+    """Explain each store choice whose document has left the store since it was chosen (purged at the end of
+    its retention); False if there is one."""
+    kept = True
     for line in lines:
-        if line.document.required and not line.files:
-            line.errors.append("Giấy tờ bắt buộc: hãy đính kèm ít nhất một tệp.")
+        if line.reuse is not None and line.reuse.document_id not in live:
+            line.errors.append(GONE)
+            kept = False
+    return kept
+
+
+def _check_required(lines: list[Line], live: set[int] | None = None) -> bool:
+    """Every required line has files or a store document; with ``live`` (the chosen store documents still in
+    the store), a choice whose document has gone since is an error too."""
+    complete = _flag_gone(lines, live) if live is not None else True
+    for line in lines:
+        if line.document.required and not line.given:
+            if line.choices:
+                line.errors.append("Giấy tờ bắt buộc: hãy đính kèm ít nhất một tệp hoặc lấy từ kho dữ liệu.")
+            else:
+                line.errors.append("Giấy tờ bắt buộc: hãy đính kèm ít nhất một tệp.")
             complete = False
     return complete
 
@@ -192,17 +289,21 @@ def _form(draft: SubmissionDraft, units: list[Unit], data: dict[str, Any] | None
 def edit(request: HttpRequest, pk) -> HttpResponse:
     draft, version = _draft_and_version(request, pk)
     units = receiving_units(draft.procedure)
+    documents = store.account_documents(request.user.pk)
     if request.method == "POST":
         draft.data = {name: request.POST.get(name, "").strip() for name in SubmissionForm.FIELDS}
         draft.save(update_fields=["data", "updated_at"])
         _remove_files(request, draft)
-        lines = _lines(draft, version)
+        lines = _lines(draft, version, documents)
         _store_uploads(request, draft, lines)
+        _choose_from_store(request, draft, lines)
         upload_failed = any(line.errors for line in lines)
         form = _form(draft, units, draft.data)
+        live = _live_choices(request.user.pk, lines)
+        _offer_chosen(lines, live)
         if "continue" in request.POST:
             valid = form.is_valid()
-            complete = _check_required(lines)
+            complete = _check_required(lines, live)
             if valid and complete and not upload_failed:
                 return redirect("citizen:review", pk=draft.pk)
             messages.error(request, "Hồ sơ chưa hoàn chỉnh: hãy xem các mục được đánh dấu bên dưới.")
@@ -213,7 +314,11 @@ def edit(request: HttpRequest, pk) -> HttpResponse:
             form = _form(draft, units)
         status = 400 if upload_failed or form.errors else 200
         return _render_edit(request, draft, version, form, lines, status)
-    return _render_edit(request, draft, version, _form(draft, units), _lines(draft, version))
+    lines = _lines(draft, version, documents)
+    live = _live_choices(request.user.pk, lines)
+    _offer_chosen(lines, live)
+    _flag_gone(lines, live)
+    return _render_edit(request, draft, version, _form(draft, units), lines)
 
 
 def _render_edit(request, draft, version, form, lines, status=200) -> HttpResponse:
@@ -224,6 +329,7 @@ def _render_edit(request, draft, version, form, lines, status=200) -> HttpRespon
         "form": form.described(),
         "lines": lines,
         "file_errors": [line for line in lines if line.errors],
+        "has_store": any(line.choices or line.reuse for line in lines),
         "limits": files.limits_text(),
     }
     return render(request, "portal/submit/draft.html", context, status=status)
@@ -253,6 +359,8 @@ def _intake(draft: SubmissionDraft, form: SubmissionForm, lines: list[Line], use
         submitter = {}
     documents = []
     for line in lines:
+        if line.reuse is not None:
+            documents.append(actions.SubmittedDocument(line.document.pk, reuse_of=line.reuse.document_id))
         for item in line.files:
             with item.file.open("rb") as handle:
                 content = handle.read()
@@ -279,7 +387,9 @@ def review(request: HttpRequest, pk) -> HttpResponse:
     units = receiving_units(draft.procedure)
     form = _form(draft, units, draft.data)
     lines = _lines(draft, version)
-    if not form.is_valid() or not _check_required(lines):
+    # On the "Nộp hồ sơ" POST the write path checks the store choices itself (and says what has gone).
+    live = _live_choices(request.user.pk, lines) if request.method == "GET" else None
+    if not form.is_valid() or not _check_required(lines, live):
         messages.error(request, "Hồ sơ chưa hoàn chỉnh: hãy xem các mục được đánh dấu.")
         return redirect("citizen:draft", pk=draft.pk)
     if request.method == "POST":

@@ -30,7 +30,7 @@ from motcua.api.dossiers.views import LookupThrottled, candidate_codes
 from motcua.dossiers import deadlines
 from motcua.dossiers.access import followed_dossier, is_owner, secret_matches
 from motcua.dossiers.codes import normalize_code
-from motcua.dossiers.models import Dossier, DossierEvent, DossierRating, RatingLevel, Status
+from motcua.dossiers.models import DocumentOrigin, Dossier, DossierEvent, DossierRating, RatingLevel, Status
 from motcua.payments import service as payments
 from motcua.portal.rating import rate_url
 
@@ -44,6 +44,18 @@ QR_PAYLOAD_RE = re.compile(r"(?:MaHoSo=|[?&]ma=)([^;&#\s]+)", re.IGNORECASE)
 
 class _Scope:
     throttle_scope = "public_lookup"
+
+
+def lookup_refusal(request: HttpRequest) -> str:
+    """Count one lookup against the public rate; "" while within it, else the public API's refusal message.
+
+    Every form that checks a dossier code with its lookup secret (tracking, adding a counter dossier to an
+    account) spends from this one per-client counter, so guessing secrets on one page does not get a fresh
+    allowance on another."""
+    throttle = ScopedRateThrottle()
+    if throttle.allow_request(request, _Scope()):
+        return ""
+    return str(LookupThrottled(throttle.wait()).detail)
 
 
 def typed_code(raw: str) -> str:
@@ -95,6 +107,9 @@ SENTENCES = {
     "withdraw": lambda e: "Hồ sơ đã được rút theo yêu cầu của bạn.",
     "stop": lambda e: "Cơ quan giải quyết dừng xử lý hồ sơ.",
     "rate": lambda e: f"Đã ghi nhận đánh giá mức độ hài lòng{_rating(e)}. Cảm ơn bạn.",
+    "digitise": lambda e: f"Đã số hóa giấy tờ “{(e.payload or {}).get('document') or 'thành phần hồ sơ'}”.",
+    "purge_documents": lambda e: "Tệp giấy tờ đã hết thời hạn lưu trữ và được hủy; thông tin hồ sơ vẫn được giữ.",
+    "link_account": lambda e: "Hồ sơ đã được thêm vào tài khoản của bạn trên Cổng dịch vụ công.",
 }
 # Reasons the citizen is entitled to read (what to supplement, why refused) are shown with these.
 REASONED = {"refuse_intake", "request_supplement", "request_financial", "apologize", "refuse", "stop", "withdraw"}
@@ -159,6 +174,23 @@ def result_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
     )
 
 
+# Where the electronic copy of each component came from, in the citizen's words.
+ORIGIN_LABELS = {
+    DocumentOrigin.STORE: "Lấy từ kho dữ liệu",
+    DocumentOrigin.REUSE: "Lấy từ kho dữ liệu",
+    DocumentOrigin.UPLOAD: "Tải lên",
+    DocumentOrigin.SCAN: "Số hóa tại quầy",
+}
+
+
+def _components(dossier: Dossier) -> list[dict[str, str]]:
+    """The submitted components with where their electronic copy came from (paper only: no copy)."""
+    return [
+        {"name": document.name, "origin": ORIGIN_LABELS.get(document.origin, "Bản giấy")}
+        for document in dossier.documents.filter(result=False).only("name", "origin").order_by("id")
+    ]
+
+
 def _full_details(dossier: Dossier) -> dict[str, Any]:
     outstanding = payments.outstanding(dossier)
     try:
@@ -170,6 +202,7 @@ def _full_details(dossier: Dossier) -> dict[str, Any]:
     result_ready, e_result = dossier.result_ready, dossier.e_result_downloadable
     return {
         "timeline": timeline(dossier),
+        "components": _components(dossier),
         "due_explanation": deadlines.explain_due(dossier) if dossier.due_at else [],
         "outstanding": outstanding,
         "pay_url": pay_url,
@@ -187,9 +220,9 @@ def track(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"ma": typed_code(raw)}
     if not raw.strip():
         return render(request, "portal/track.html", context)
-    throttle = ScopedRateThrottle()
-    if not throttle.allow_request(request, _Scope()):
-        context["error"] = str(LookupThrottled(throttle.wait()).detail)
+    refusal = lookup_refusal(request)
+    if refusal:
+        context["error"] = refusal
         return render(request, "portal/track.html", context, status=429)
     codes = candidate_codes(context["ma"])
     if not codes:

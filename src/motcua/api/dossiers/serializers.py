@@ -420,6 +420,11 @@ class DossierDocumentSerializer(serializers.ModelSerializer):
             "supplement",
             "result",
             "added_at",
+            "origin",
+            "pages",
+            "original_name",
+            "digitised_at",
+            "reused_from",
         ]
         read_only_fields = fields
 

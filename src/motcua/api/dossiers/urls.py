@@ -6,13 +6,19 @@ Each action gets its own path (and so its own request schema in OpenAPI); any ot
 
 from django.urls import path
 
-from motcua.api.dossiers import views
+from motcua.api.dossiers import digitise, views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("dossiers/", views.DossierListCreateView.as_view(), name="dossier-list"),
     path("dossiers/<str:code>/", views.DossierDetailView.as_view(), name="dossier-detail"),
     path("dossiers/<str:code>/events/", views.DossierEventsView.as_view(), name="dossier-events"),
+    path(
+        "dossiers/<str:code>/documents/<int:document_id>/digitise/",
+        digitise.DigitiseView.as_view(),
+        name="dossier-document-digitise",
+    ),
+    path("dossiers/<str:code>/documents/digitise/", digitise.NewComponentView.as_view(), name="dossier-add-digitised"),
     *[
         path(f"dossiers/<str:code>/actions/{name}/", view.as_view(), name=f"dossier-action-{name}")
         for name, view in views.ACTION_VIEWS.items()

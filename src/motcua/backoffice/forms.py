@@ -37,8 +37,8 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
-    """Several files in one input, each checked by its *bytes* (a renamed .exe is not a PDF)."""
+class UploadListField(forms.FileField):
+    """Several files in one input, none refused here (the scanning batch reports on each file instead)."""
 
     widget = MultipleFileInput
 
@@ -48,7 +48,14 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in uploads]
+        return [upload for upload in uploads if upload]
+
+
+class MultipleFileField(UploadListField):
+    """Several files in one input, each checked by its *bytes* (a renamed .exe is not a PDF)."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        cleaned = [forms.FileField.clean(self, f, initial) for f in super().clean(data, initial)]
         errors = []
         for upload in cleaned:
             if refused := upload_policy.refusal(upload):  # over its limit, or cut off while streaming in

@@ -32,7 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.backoffice import desk
-from motcua.backoffice.forms import DATE_HINT, SCAN_HINT, MultipleFileField, MultipleFileInput, read_files
+from motcua.backoffice.forms import DATE_HINT, SCAN_HINT, MultipleFileField, UploadListField, read_files
 from motcua.backoffice.views import _desk_context, _dossier_in_scope, officer_required
 from motcua.core import files as file_policy
 from motcua.documents import scanning
@@ -333,20 +333,6 @@ class BatchFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("received_to", "Ngày kết thúc phải sau ngày bắt đầu.")
         return data
-
-
-class UploadListField(forms.FileField):
-    """Many files, none refused here: the batch import reports on each file instead of failing them all."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [upload for upload in uploads if upload]
 
 
 class BatchUploadForm(forms.Form):

@@ -8,40 +8,19 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import transaction
 
+from motcua.core.admin import FailuresFirstFilter
 from motcua.documents import queue
 from motcua.documents.models import DocumentText, TextStatus
 
 
-class StatusFilter(admin.SimpleListFilter):
-    """Opens on the failures: they are what needs someone's attention."""
-
-    title = "trạng thái"
-    parameter_name = "trang_thai"
-    ALL = "all"
-
-    def lookups(self, request, model_admin):
-        return [
-            (TextStatus.FAILED, "Nhận dạng lỗi"),
-            (TextStatus.PENDING, "Chờ nhận dạng"),
-            (TextStatus.NO_TEXT, "Không có chữ"),
-            (TextStatus.DONE, "Đã nhận dạng"),
-            (self.ALL, "Tất cả"),
-        ]
-
-    def value(self):
-        return super().value() or TextStatus.FAILED
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        return queryset if value == self.ALL else queryset.filter(status=value)
+class StatusFilter(FailuresFirstFilter):
+    FAILED = TextStatus.FAILED
+    CHOICES = [
+        (TextStatus.FAILED, "Nhận dạng lỗi"),
+        (TextStatus.PENDING, "Chờ nhận dạng"),
+        (TextStatus.NO_TEXT, "Không có chữ"),
+        (TextStatus.DONE, "Đã nhận dạng"),
+    ]
 
 
 @admin.register(DocumentText)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from motcua.core.admin import FailuresFirstFilter
 from motcua.notifications import outbox
 from motcua.notifications.models import Message, MessageStatus, NotificationTemplate
 from motcua.notifications.samples import sample_context
@@ -57,35 +58,13 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
         return ", ".join("{{ " + name + " }}" for name in names)
 
 
-class StatusFilter(admin.SimpleListFilter):
-    """Opens on the failures: they are what needs someone's attention."""
-
-    title = "trạng thái"
-    parameter_name = "trang_thai"
-    ALL = "all"
-
-    def lookups(self, request, model_admin):
-        return [
-            (MessageStatus.FAILED, "Gửi thất bại"),
-            (MessageStatus.PENDING, "Chờ gửi"),
-            (MessageStatus.SENT, "Đã gửi"),
-            (self.ALL, "Tất cả"),
-        ]
-
-    def value(self):
-        return super().value() or MessageStatus.FAILED
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        return queryset if value == self.ALL else queryset.filter(status=value)
+class StatusFilter(FailuresFirstFilter):
+    FAILED = MessageStatus.FAILED
+    CHOICES = [
+        (MessageStatus.FAILED, "Gửi thất bại"),
+        (MessageStatus.PENDING, "Chờ gửi"),
+        (MessageStatus.SENT, "Đã gửi"),
+    ]
 
 
 @admin.register(Message)

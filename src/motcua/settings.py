@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.payments",
     "motcua.notifications",
+    "motcua.reports",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.feedback",
@@ -426,6 +427,11 @@ MOTCUA_OCR_PAGE_TIMEOUT = env_int("MOTCUA_OCR_PAGE_TIMEOUT", 180)  # seconds of 
 MOTCUA_OCR_QUEUE = os.environ.get("MOTCUA_OCR_QUEUE", "default")
 if MOTCUA_OCR_QUEUE not in TASKS["default"]["QUEUES"]:
     TASKS["default"]["QUEUES"].append(MOTCUA_OCR_QUEUE)
+
+# --- reports (docs/reports.md) ---------------------------------------------------------------------
+
+# Every dossier event queues the refresh of that dossier's daily facts; 0 stops it (then `motcua report rebuild`).
+MOTCUA_REPORTS_LIVE = env_bool("MOTCUA_REPORTS_LIVE", True)
 
 # --- logging --------------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureVersion
@@ -43,6 +44,9 @@ from motcua.workcalendar.rules import TZ
 # Set while a historical import or the simulator replays past events, so that a ``dossier_changed``
 # receiver (SMS, e-mail, national-portal sync) can tell history from live work and stay quiet.
 REPLAYING: ContextVar[bool] = ContextVar("motcua_dossier_replaying", default=False)
+# Sent after a replay has committed, with ``dossier_ids``: the dossiers it created or changed (the fact tables
+# of the reports refresh them at once instead of once per replayed event).
+replayed = Signal()
 
 
 @contextmanager
@@ -521,4 +525,6 @@ def import_history(source: str | Path | io.TextIOBase, *, as_user: str | None = 
         report.created = sorted({r.code for r in rows if r.number in plan.creating_rows})
         report.continued = sorted({r.code for r in rows} - set(report.created))
         report.dossiers = len(report.created) + len(report.continued)
+    codes = {r.code for r in rows}
+    replayed.send(sender=Dossier, dossier_ids=list(Dossier.objects.filter(code__in=codes).values_list("pk", flat=True)))
     return report

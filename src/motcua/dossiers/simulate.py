@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureVersion, ProcessStep, StepHandler, VersionStatus
 from motcua.dossiers import actions
-from motcua.dossiers.history_import import replaying
+from motcua.dossiers.history_import import replayed, replaying
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Status
 from motcua.organizations.models import Role, RoleAssignment, Unit
 from motcua.workcalendar.calendar import WorkCalendar
@@ -788,6 +788,8 @@ def simulate(config: SimConfig, *, progress=None) -> SimReport:
                     except actions.ActionError as exc:
                         d.failed = f"{event.action} {timezone.localtime(event.at):%d/%m/%Y %H:%M}: {exc.message}"
                         failures.append(f"hồ sơ #{d.index} ({d.procedure_code}) — {d.failed}")
+            touched = {by_index[e.index].pk for e in events[begin : begin + config.batch]} - {None}
+            replayed.send(sender=Dossier, dossier_ids=sorted(touched))
             if progress is not None:
                 progress(min(begin + config.batch, len(events)), len(events))
     report = _report(config, dossiers, len(events), failures, time.perf_counter() - started)

@@ -991,6 +991,13 @@ def _attach_results(d: Dossier, documents: list[SubmittedDocument], moment: date
     return [row.name for row in rows]
 
 
+def _finish_mark(d: Dossier, moment: datetime) -> str:
+    """Early / on time / late against the (rescheduled) due moment; dossiers without a time limit are on time."""
+    if d.effective_due_at is None:
+        return "on_time"
+    return classify_finished(deadlines.calendar_of(d), moment, d.effective_due_at)
+
+
 def approve(
     dossier,
     *,
@@ -1008,7 +1015,7 @@ def approve(
         d.finished_at = moment
         d.result_kind = ResultKind.GRANTED
         d.result_note = result_note
-        mark = classify_finished(deadlines.calendar_of(d), moment, d.effective_due_at) if d.effective_due_at else ""
+        d.finish_mark = mark = _finish_mark(d, moment)
         return {"mark": mark, "result_documents": _attach_results(d, results, moment)}
 
     return _act(dossier, "approve", actor, at=at, expected_revision=expected_revision, apply=apply)
@@ -1025,7 +1032,7 @@ def refuse(dossier, *, actor, reason: str, at=None, expected_revision=None) -> D
         d.refused_at = moment
         d.result_kind = ResultKind.REFUSAL
         d.result_note = reason.strip()
-        mark = classify_finished(deadlines.calendar_of(d), moment, d.effective_due_at) if d.effective_due_at else ""
+        d.finish_mark = mark = _finish_mark(d, moment)
         return {"reason": reason.strip(), "mark": mark}
 
     return _act(dossier, "refuse", actor, at=at, expected_revision=expected_revision, apply=apply)

@@ -15,7 +15,7 @@ input_digitised           … and every component has an electronic copy (now)
 reused / from_store       … and ≥ 1 component came from earlier data / from the citizen's store (now)
 not_received              refused at intake, form 02/03 (``refused_at``; never received)
 resolved_early/on_time/   the result was issued (``finished_at``), by the early / on-time / late mark
-  late                      recorded on the approval or refusal event
+  late                      the write path recorded then (``Dossier.finish_mark``)
 refused                   … and the result is a refusal
 late_apologised           … late, and an apology with a new date had been sent before
 e_result                  … and a result is stored electronically
@@ -47,7 +47,7 @@ from motcua.workcalendar.calendar import WorkCalendar
 Contribution = dict[str, dict[str, int]]  # "YYYY-MM-DD|ru|hu|proc|channel" -> {counter: n}
 
 PAID_ONLINE = ("pay_online", "pay_obligation_online")
-EVENT_ACTIONS = ("approve", "refuse", "apologize", *PAID_ONLINE)
+EVENT_ACTIONS = ("apologize", *PAID_ONLINE)
 DOSSIER_FIELDS = (
     "pk",
     "receiving_unit_id",
@@ -59,6 +59,7 @@ DOSSIER_FIELDS = (
     "refused_at",
     "finished_at",
     "result_kind",
+    "finish_mark",
     "withdrawn_at",
     "stopped_at",
     "returned_at",
@@ -78,7 +79,6 @@ DOSSIER_FIELDS = (
 class Facts:
     """What the events and the rating say about one dossier (looked up in bulk)."""
 
-    mark: str = ""
     apologised_at: datetime | None = None
     paid_online: bool = False
     rating_level: int | None = None
@@ -142,7 +142,7 @@ def contribution(d: Dossier, facts: Facts, calendars: Calendars) -> Contribution
     elif d.status == Status.NOT_RECEIVED:
         add(d.refused_at, not_received=1)
     if d.finished_at is not None and d.result_kind and d.received_at is not None:
-        mark = facts.mark or "on_time"
+        mark = d.finish_mark or "on_time"
         late = mark == "late"
         add(
             d.finished_at,
@@ -174,13 +174,11 @@ def facts_of(dossier_ids: Iterable[int]) -> dict[int, Facts]:
     events = (
         DossierEvent.objects.filter(dossier_id__in=ids, action__in=EVENT_ACTIONS)
         .order_by("at", "id")
-        .values_list("dossier_id", "action", "at", "payload")
+        .values_list("dossier_id", "action", "at")
     )
-    for dossier_id, action, at, payload in events:
+    for dossier_id, action, at in events:
         facts = found[dossier_id]
-        if action in ("approve", "refuse"):
-            facts.mark = (payload or {}).get("mark") or facts.mark
-        elif action == "apologize":
+        if action == "apologize":
             facts.apologised_at = facts.apologised_at or at
         else:
             facts.paid_online = True

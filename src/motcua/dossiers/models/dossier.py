@@ -111,6 +111,13 @@ class Dossier(models.Model):
     )
 
     result_kind = models.CharField("loại kết quả", max_length=10, choices=ResultKind.choices, blank=True)
+    finish_mark = models.CharField(
+        "giải quyết trước / đúng / quá hạn",
+        max_length=10,
+        blank=True,
+        choices=[("early", "Trước hạn"), ("on_time", "Đúng hạn"), ("late", "Quá hạn")],
+        help_text="Set when the result is issued (9), against the due moment then in force.",
+    )
     result_note = models.TextField("nội dung kết quả", blank=True)
     postal_tracking = models.CharField("mã vận đơn bưu chính", max_length=50, blank=True)
     # Digitisation flags (regulations.md §5, Decision 766 group 4), kept by actions.py whenever a document is

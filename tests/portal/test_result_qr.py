@@ -68,3 +68,15 @@ def test_stamping_keeps_every_page(pages):
 
     out = stamp.stamp_qr(pdf_bytes("Quyết định", pages=pages), "https://example/x/")
     assert len(PdfReader(io.BytesIO(out)).pages) == pages
+
+
+def test_signing_works_inside_a_running_event_loop():
+    """An async server (or Playwright's sync API in the browser tests) has a loop running in the thread."""
+    import asyncio
+
+    keys = pdfsign.make_test_certificate("Sở Tư pháp", organization="Sở Tư pháp")
+
+    async def inside() -> bytes:
+        return pdfsign.sign_pdf(result_pdf(), keys, reason="Đã ký", location="Huế")
+
+    assert pdfsign.inspect_pdf(asyncio.run(inside())).state == pdfsign.INTACT

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.db.models import Sum
+from django.utils import timezone
 
 from motcua.dossiers import actions
 from motcua.dossiers.simulate import SimConfig, simulate
@@ -34,7 +35,9 @@ def test_one_dossier_counts_on_the_days_things_happened(birth, staff):  # noqa: 
         d = actions.receive_at_counter(intake, actor=staff["counter"])
         d = actions.forward(d, actor=staff["counter"])
     facts.refresh([d.pk])
-    assert totals() == {"received": 1, "input_digitised": 1}
+    due_day = timezone.localtime(d.due_at).date()
+    assert totals() == {"received": 1, "input_digitised": 1, "became_overdue": 1}, "overdue on its due day if open"
+    assert totals(day=due_day) == {"became_overdue": 1}
     with time_machine.travel(vn(2026, 3, 10, 9, 0), tick=False):
         d = actions.approve(
             d,
@@ -54,6 +57,7 @@ def test_one_dossier_counts_on_the_days_things_happened(birth, staff):  # noqa: 
         "returned": 1,
         "rating_5": 1,
     }
+    assert "became_overdue" not in totals(), "closed before its due day: never overdue"
     facts.refresh([d.pk])  # nothing changed: nothing added twice
     assert totals()["received"] == 1 and FactMemo.objects.count() == 1
 
@@ -62,7 +66,7 @@ def test_a_flag_set_later_moves_the_count_of_the_day_of_receipt(birth, staff):  
     with time_machine.travel(vn(2026, 3, 9, 9, 0), tick=False):
         d = actions.receive_at_counter(birth_intake(birth), actor=staff["counter"])
     facts.refresh([d.pk])
-    assert "input_digitised" not in totals()
+    assert "input_digitised" not in totals(day=date(2026, 3, 9))
     with time_machine.travel(vn(2026, 3, 12, 9, 0), tick=False):
         for row in d.documents.all():
             d = actions.digitise(

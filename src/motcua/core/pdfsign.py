@@ -125,7 +125,21 @@ def sign_pdf(
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason, location=location or None)
-    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    return _outside_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer).getvalue())
+
+
+def _outside_event_loop(work: Callable[[], bytes]) -> bytes:
+    """pyHanko signs through ``asyncio.run``, which refuses to run in a thread whose event loop is running (an
+    async server, or Playwright's sync API in the browser tests): then the signing runs in a short-lived thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 SignerLookup = Callable[[Any], Signer | None]

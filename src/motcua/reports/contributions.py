@@ -25,6 +25,9 @@ withdrawn / stopped       the applicant withdrew / processing was stopped (that 
 returned                  the result was handed over (``returned_at``)
 supplement_requested      a supplement was requested (``supplement_requested_at``)
 apologised                an apology letter was sent (the event's day)
+became_overdue            the due moment passed while the dossier was still open (the due day, even
+                            a future one: a refresh at closing takes it back if it closes in time)
+overdue_closed            an overdue dossier closed (result, withdrawal, stop) — that day
 rating_1 … rating_5       the applicant rated the service at that level (rating day)
 ========================  =======================================================================
 
@@ -72,6 +75,8 @@ DOSSIER_FIELDS = (
     "reused_components",
     "from_citizen_store",
     "makeup_counts",
+    "due_at",
+    "rescheduled_due_at",
 )
 
 
@@ -116,6 +121,17 @@ def processing_days(d: Dossier, calendars: Calendars) -> int:
     return max(days, 0)
 
 
+def closing_moment(d: Dossier) -> datetime | None:
+    """When processing ended for the reports: the result (9), a withdrawal or a stop — whichever came first."""
+    if d.received_at is None:
+        return None
+    moments = [d.finished_at if d.result_kind else None]
+    moments += [d.withdrawn_at if d.status == Status.WITHDRAWN else None]
+    moments += [d.stopped_at if d.status == Status.STOPPED else None]
+    found = [m for m in moments if m is not None]
+    return min(found) if found else None
+
+
 def contribution(d: Dossier, facts: Facts, calendars: Calendars) -> Contribution:
     rows: Contribution = defaultdict(dict)
     dims = f"{d.receiving_unit_id}|{d.handling_unit_id}|{d.procedure_id}|{d.channel}"
@@ -155,8 +171,13 @@ def contribution(d: Dossier, facts: Facts, calendars: Calendars) -> Contribution
             fully_digitised=int(d.result_digitised and d.input_digitised),
             processing_days=processing_days(d, calendars),
         )
-    if d.status == Status.WITHDRAWN:
-        add(d.withdrawn_at, withdrawn=1)
+    closed_at = closing_moment(d)
+    due = d.rescheduled_due_at or d.due_at
+    if d.received_at is not None and due is not None and (closed_at is None or closed_at > due):
+        add(due, became_overdue=1)
+        add(closed_at, overdue_closed=1)
+    if d.status == Status.WITHDRAWN and d.received_at is not None:  # an online submission withdrawn before
+        add(d.withdrawn_at, withdrawn=1)  # receipt was never in anyone's backlog
     if d.status == Status.STOPPED:
         add(d.stopped_at, stopped=1)
     add(d.returned_at, returned=1)

@@ -40,6 +40,10 @@ COUNTERS = (
     "returned",
     "supplement_requested",
     "apologised",
+    # overdue bookkeeping: +1 on the day the due moment passes (while not closed), +1 "overdue_closed" on the day
+    # an overdue dossier closes; their running difference is the overdue backlog at the end of any day
+    "became_overdue",
+    "overdue_closed",
     # the applicant's rating (day of rating)
     "rating_1",
     "rating_2",
@@ -81,6 +85,8 @@ class DailyFact(models.Model):
     returned = models.IntegerField(default=0)
     supplement_requested = models.IntegerField(default=0)
     apologised = models.IntegerField(default=0)
+    became_overdue = models.IntegerField(default=0)
+    overdue_closed = models.IntegerField(default=0)
     rating_1 = models.IntegerField(default=0)
     rating_2 = models.IntegerField(default=0)
     rating_3 = models.IntegerField(default=0)

@@ -79,4 +79,8 @@ def test_signing_works_inside_a_running_event_loop():
     async def inside() -> bytes:
         return pdfsign.sign_pdf(result_pdf(), keys, reason="Đã ký", location="Huế")
 
-    assert pdfsign.inspect_pdf(asyncio.run(inside())).state == pdfsign.INTACT
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a thread of its own: the browser tests may hold this one's loop
+        signed = pool.submit(lambda: asyncio.run(inside())).result()
+    assert pdfsign.inspect_pdf(signed).state == pdfsign.INTACT

@@ -22,7 +22,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
@@ -30,6 +30,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -128,9 +130,10 @@ def sign_pdf(
     return _outside_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer).getvalue())
 
 
-def _outside_event_loop(work: Callable[[], bytes]) -> bytes:
-    """pyHanko signs through ``asyncio.run``, which refuses to run in a thread whose event loop is running (an
-    async server, or Playwright's sync API in the browser tests): then the signing runs in a short-lived thread."""
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """pyHanko signs and validates through ``asyncio.run``, which refuses to run in a thread whose event loop is
+    running (an async server, or Playwright's sync API in the browser tests): then the work runs in a short-lived
+    thread. Without this a valid signature was reported "modified" there (the refusal was taken for tampering)."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
@@ -179,7 +182,9 @@ def verify_pdf(data: bytes, certificates: list[bytes]) -> bool:
         signatures = reader.embedded_signatures
         if len(signatures) != 1:
             return False
-        status = validate_pdf_signature(signatures[0], ValidationContext(trust_roots=roots))
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(signatures[0], ValidationContext(trust_roots=roots))
+        )
     except Exception:  # noqa: BLE001 - a damaged file may fail anywhere inside the parser: not valid
         return False
     return bool(
@@ -223,7 +228,9 @@ def inspect_pdf(data: bytes) -> PdfSignatureReport:
     signature = signatures[-1]
     try:
         certificate = signature.signer_cert
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[certificate]))
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(signature, ValidationContext(trust_roots=[certificate]))
+        )
     except Exception:  # noqa: BLE001 - a signature that cannot be checked any more was tampered with
         return PdfSignatureReport(MODIFIED)
     report = PdfSignatureReport(

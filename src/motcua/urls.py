@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("thu-tuc/", include("motcua.portal.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("phan-anh-kien-nghi/", include("motcua.feedback.urls")),
+    path("cong-khai/", include("motcua.reports.public")),
     # Citizen accounts, online submission, "my dossiers" and public tracking (/cong-dan/, /nop-ho-so/, /tra-cuu/).
     path("", include("motcua.portal.citizen_urls")),
     path("quan-tri/", admin.site.urls),

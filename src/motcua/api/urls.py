@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from motcua.api import reports
 from motcua.api.views import UnitViewSet
 
 router = DefaultRouter()
@@ -11,5 +12,8 @@ router.register("units", UnitViewSet, basename="unit")
 urlpatterns = [
     path("", include("motcua.api.dossiers.urls")),
     path("public/", include("motcua.api.public.urls")),
+    path("reports/statistics/", reports.StatisticsView.as_view(), name="report-statistics"),
+    path("reports/scorecard/", reports.ScorecardView.as_view(), name="report-scorecard"),
+    path("reports/alerts/", reports.AlertsView.as_view(), name="report-alerts"),
     *router.urls,
 ]

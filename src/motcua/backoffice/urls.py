@@ -24,4 +24,5 @@ urlpatterns = [
     path("so-hoa/tai-len/", scanning.batch_upload, name="scan-upload"),
     path("bien-lai/", include("motcua.payments.staff_urls")),
     path("phan-anh/", include("motcua.feedback.staff_urls")),
+    path("bao-cao/", include("motcua.reports.urls")),
 ]

@@ -122,3 +122,6 @@ class FactMemo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {len(self.contribution)} ngày"
+
+
+from motcua.reports.rules_models import VolumeRule  # noqa: E402, F401 (minimum-volume rules: reports/rules.py)

@@ -17,12 +17,16 @@ How the province-year is made (printed in the output too), on each engine:
    the counter (``collect_fee``) for the others, and the applicant's rating (``rate``) of 55 % of the returned
    results (kiosk at the counter, portal otherwise; 62 % very satisfied … 1 % very dissatisfied).
 2. The base is **cloned in bulk** with SQL ``INSERT … SELECT`` — dossiers, their events and their ratings
-   (not steps nor documents: the reports read neither) — until ``--total`` dossiers exist. Clone *k* is moved
-   to another commune of the province (the five communes rotate with *k* mod 5; provincial units stay) and,
-   when closed, shifted by (*k* mod 52) weeks, wrapping around inside the year, so the year keeps the base's
+   (not steps nor documents: the reports read neither) — until ``--total`` dossiers exist. The base lives in the
+   demo's 5 communes; ``--communes`` (default 40, as many as Thành phố Huế has) first adds copies of them (units
+   and their procedure links, "xã mô phỏng 46" …), because the fact table — what the reports scan — has one row
+   per day, unit, procedure and channel: its size follows the number of communes, not of dossiers. Clone *k*
+   is moved to other communes (the communes rotate by *k* mod ``--communes``; provincial units stay) and, when
+   closed, shifted by (*k* mod 52) weeks, wrapping around inside the year, so the year keeps the base's
    seasonality while every day, unit and procedure gets its share; open dossiers (the backlog at the end of
-   the year) are not shifted. Each clone gets its own ids and codes.
-3. ``ANALYZE``; ``motcua.reports.facts.rebuild()`` (``--skip-rebuild`` re-uses the fact table of a previous run).
+   the year) are not shifted. Each clone gets its own ids and codes; events are inserted in time order.
+3. ``ANALYZE``; ``motcua.reports.facts.rebuild()`` — the daily table and its monthly roll-up (``--skip-rebuild``
+   re-uses the fact tables of a previous run).
 4. Timed ``--runs`` times each (median, p95; target ≤ 300 ms): ``scorecard(province, year)``,
    ``statistics.compute(province, month, group_by="unit")`` and ``compute(province, year, group_by="month")``.
    The same statistics (received, resolved early / on time / late, on-time rate, online rate) by a plain
@@ -30,8 +34,9 @@ How the province-year is made (printed in the output too), on each engine:
 
 Engines: ``--engine both`` (default) runs PostgreSQL then SQLite, each in its own process, one after the other.
 PostgreSQL: ``$DATABASE_URL`` if it points at PostgreSQL, else a throwaway PostgreSQL 15 cluster under /tmp (as
-``bench_work_queue.py``; ``--keep`` leaves it running and its data are re-used by the next run). SQLite: the file
-``--sqlite`` (default /tmp/motcua-bench-reports.sqlite3), kept with ``--keep``, else deleted at the end.
+``bench_work_queue.py``; ``--keep`` keeps its data, re-used by the next run). SQLite: the file ``--sqlite``
+(default /tmp/motcua-bench-reports.sqlite3), kept with ``--keep``, else deleted at the end. A kept database is
+re-used as it is (same ``--communes`` expected); ``--skip-rebuild`` also re-uses its fact table.
 
 Duration on the 2-vCPU development machine at the default size: see benchmarks/RESULTS.md (about 1.5–2 hours
 for both engines from scratch, most of it simulating the base and rebuilding the facts), so ``make bench`` does
@@ -243,8 +248,57 @@ def _pay(d: Any, event: Any, users: dict) -> int:
 
 # --- 2. the clones --------------------------------------------------------------------------------
 
+DEMO_COMMUNES = ("41", "42", "43", "44", "45")  # the third group of the demo communes' agency codes
 
-def clone(total: int, end: datetime) -> tuple[int, float]:
+
+def add_communes(n: int) -> list[str]:
+    """The communes the clones rotate over: the demo's five, then copies of them up to ``n``.
+
+    Why: the fact table has one row per day, unit, procedure and channel, so its size — what the reports scan —
+    grows with the number of communes, not with the number of dossiers. Thành phố Huế has 40 communes and wards
+    since 1 July 2025; the demo has 5. A copy of demo commune *j* (committee, one-stop centre, divisions, and
+    which procedures each receives and handles) gets the code group 46, 47, … and the name "xã mô phỏng NN"."""
+    from django.db import transaction
+
+    from motcua.catalog.models import ProcedureUnit
+    from motcua.organizations.models import Unit
+
+    codes = list(DEMO_COMMUNES)
+    province = Unit.objects.get(parent=None)
+    with transaction.atomic():
+        for i in range(max(n, 5) - 5):
+            code = str(46 + i)
+            codes.append(code)
+            if Unit.objects.filter(agency_code=f"000.00.{code}.H57").exists():
+                continue
+            template = Unit.objects.get(agency_code=f"000.00.{DEMO_COMMUNES[i % 5]}.H57")
+            place = template.name.removeprefix("Ủy ban nhân dân ")
+            copies: dict[int, Unit] = {}
+            for unit in Unit.objects.filter(path__startswith=template.path).order_by("path"):
+                parts = unit.agency_code.split(".")
+                parts[2] = code
+                copy = Unit(
+                    name=unit.name.replace(place, f"xã mô phỏng {code}"),
+                    kind=unit.kind,
+                    agency_code=".".join(parts),
+                    parent=province if unit.pk == template.pk else copies[unit.parent_id],
+                    office_hours=unit.office_hours,
+                )
+                copy.save()
+                copies[unit.pk] = copy
+            ProcedureUnit.objects.bulk_create(
+                ProcedureUnit(
+                    procedure_id=link.procedure_id,
+                    unit=copies[link.unit_id],
+                    receives=link.receives,
+                    handles=link.handles,
+                )
+                for link in ProcedureUnit.objects.filter(unit__in=list(copies))
+            )
+    return codes
+
+
+def clone(total: int, end: datetime, communes: int) -> tuple[int, float]:
     """Bulk-copy the base (dossiers, events, ratings) until ``total`` dossiers exist; returns (clones, seconds)."""
     from django.db import connection, transaction
 
@@ -258,14 +312,16 @@ def clone(total: int, end: datetime) -> tuple[int, float]:
     last = total - base - (clones - 1) * base  # the last clone only copies what is still missing
     stride = 10 ** len(str(Dossier.objects.order_by("-pk").values_list("pk", flat=True).first()))
 
+    codes = add_communes(communes)
+    n = len(codes)
     units = {u.agency_code: u.pk for u in Unit.objects.exclude(agency_code=None)}
-    rotation = []
+    rotation = []  # (r, unit, the unit it becomes in a clone with k % n == r)
     for code, pk in units.items():
         parts = code.split(".")
-        for r in range(5):
-            if parts[2] in {"41", "42", "43", "44", "45"}:
+        for r in range(n):
+            if parts[2] in DEMO_COMMUNES:  # the base's dossiers are all in the demo communes
                 moved = parts.copy()
-                moved[2] = str(41 + (int(parts[2]) - 41 + r) % 5)
+                moved[2] = codes[(codes.index(parts[2]) + r) % n]
                 rotation.append((r, pk, units.get(".".join(moved), pk)))
             else:
                 rotation.append((r, pk, pk))
@@ -339,14 +395,14 @@ def clone(total: int, end: datetime) -> tuple[int, float]:
                 cursor.execute(
                     f"INSERT INTO dossiers_dossier ({q(columns(Dossier, skip=()))}) "
                     f"SELECT {', '.join(dossier_values)} FROM bench_shift s JOIN bench_bd d ON d.id = s.old_id "
-                    "JOIN bench_umap rm ON rm.old_id = d.receiving_unit_id AND rm.r = s.k % 5 "
-                    "JOIN bench_umap hm ON hm.old_id = d.handling_unit_id AND hm.r = s.k % 5 "
+                    f"JOIN bench_umap rm ON rm.old_id = d.receiving_unit_id AND rm.r = s.k % {n} "
+                    f"JOIN bench_umap hm ON hm.old_id = d.handling_unit_id AND hm.r = s.k % {n} "
                     "JOIN organizations_unit ru ON ru.id = rm.new_id"
                 )
                 cursor.execute(
                     f"INSERT INTO dossiers_dossierevent ({q(columns(DossierEvent))}) "
                     f"SELECT {', '.join(event_values)} FROM bench_shift s JOIN bench_be e ON e.dossier_id = s.old_id "
-                    "LEFT JOIN bench_umap um ON um.old_id = e.unit_id AND um.r = s.k % 5 "
+                    f"LEFT JOIN bench_umap um ON um.old_id = e.unit_id AND um.r = s.k % {n} "
                     f"ORDER BY {sql.add_days('e.at', 's.days')}"  # as events arrive: one dossier's are spread out
                 )
                 cursor.execute(
@@ -401,40 +457,52 @@ def unit_groups(province: Any) -> dict[int, int]:
     return groups
 
 
-def reference_sql(query: Query, groups: dict[int, int], dialect: str, table: str = "dossiers_dossier") -> str:
-    """The statistics of ``query`` as one GROUP BY (dialect: postgresql, sqlite or duckdb)."""
+def reference_sql(query: Query, dialect: str, table: str = "dossiers_dossier") -> str:
+    """The statistics of ``query`` as one GROUP BY (dialect: postgresql, sqlite or duckdb).
+
+    Units roll up through the small table ``bench_unit_group`` (handling unit → row of group_by="unit", every unit
+    of the province), joined last. Months are local (Asia/Ho_Chi_Minh); Việt Nam keeps UTC+7 all year, so SQLite
+    and DuckDB add 7 hours (DuckDB's ICU time zone conversion doubled its time on the year query), PostgreSQL
+    converts with ``AT TIME ZONE``."""
     lo, hi = local_start(query.start), local_start(query.end + timedelta(days=1))
     if dialect == "duckdb":
 
         def key_of(column: str) -> str:
-            return f"strftime({column}, '%Y-%m')"
+            return f"strftime(make_timestamp(epoch_us({column}) + 25200000000), '%Y-%m')"
 
         def bound(value: datetime) -> str:
             return f"TIMESTAMPTZ '{value.astimezone(UTC).isoformat()}'"
     else:
         sql = Dialect(dialect)
         key_of, bound = sql.month, sql.moment
-    case = "CASE handling_unit_id " + " ".join(f"WHEN {u} THEN {g}" for u, g in sorted(groups.items())) + " END"
-    units = ", ".join(str(u) for u in sorted(groups))
 
     def key(column: str) -> str:
-        return case if query.group_by == "unit" else key_of(column)
+        return "NULL" if query.group_by == "unit" else key_of(column)
 
+    group = "g.grp" if query.group_by == "unit" else "t.k"
     return f"""
-        SELECT k, SUM(received), SUM(online), SUM(resolved), SUM(early), SUM(on_time), SUM(late) FROM (
-          SELECT {key("received_at")} AS k, 1 AS received, CASE WHEN channel = 'online' THEN 1 ELSE 0 END AS online,
+        SELECT {group}, SUM(received), SUM(online), SUM(resolved), SUM(early), SUM(on_time), SUM(late) FROM (
+          SELECT handling_unit_id AS u, {key("received_at")} AS k, 1 AS received,
+                 CASE WHEN channel = 'online' THEN 1 ELSE 0 END AS online,
                  0 AS resolved, 0 AS early, 0 AS on_time, 0 AS late
             FROM {table}
-           WHERE received_at >= {bound(lo)} AND received_at < {bound(hi)} AND handling_unit_id IN ({units})
+           WHERE received_at >= {bound(lo)} AND received_at < {bound(hi)}
           UNION ALL
-          SELECT {key("finished_at")}, 0, 0, 1,
+          SELECT handling_unit_id, {key("finished_at")}, 0, 0, 1,
                  CASE WHEN finish_mark = 'early' THEN 1 ELSE 0 END,
                  CASE WHEN finish_mark = 'on_time' OR finish_mark = '' OR finish_mark IS NULL THEN 1 ELSE 0 END,
                  CASE WHEN finish_mark = 'late' THEN 1 ELSE 0 END
             FROM {table}
-           WHERE finished_at >= {bound(lo)} AND finished_at < {bound(hi)} AND handling_unit_id IN ({units})
-             AND result_kind <> '' AND received_at IS NOT NULL
-        ) t GROUP BY k ORDER BY k"""
+           WHERE finished_at >= {bound(lo)} AND finished_at < {bound(hi)} AND result_kind <> ''
+             AND received_at IS NOT NULL
+        ) t JOIN bench_unit_group g ON g.unit_id = t.u GROUP BY {group} ORDER BY {group}"""
+
+
+def unit_group_table(groups: dict[int, int], execute: Any) -> None:
+    """(Re)create ``bench_unit_group`` with ``execute`` (a cursor's or DuckDB's)."""
+    execute("DROP TABLE IF EXISTS bench_unit_group")
+    execute("CREATE TABLE bench_unit_group (unit_id INTEGER PRIMARY KEY, grp INTEGER)")
+    execute("INSERT INTO bench_unit_group VALUES " + ", ".join(f"({u}, {g})" for u, g in sorted(groups.items())))
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -460,11 +528,11 @@ def as_table(rows: list[tuple]) -> dict[str, dict[str, Any]]:
     return table
 
 
-def run_group_by(query: Query, groups: dict[int, int]) -> list[tuple]:
+def run_group_by(query: Query) -> list[tuple]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(reference_sql(query, groups, connection.vendor))
+        cursor.execute(reference_sql(query, connection.vendor))
         return cursor.fetchall()
 
 
@@ -564,6 +632,7 @@ def where_time_goes(label: str, fn: Any, explain: bool) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    connection.queries_log.clear()  # a full log (9,000 queries) would make the capture below look empty
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
         fn()
@@ -695,7 +764,7 @@ def _run_engine(args: argparse.Namespace, server: ThrowawayPostgres | None) -> i
 
     from motcua.dossiers.models import Dossier, DossierEvent, DossierRating
     from motcua.organizations.models import Unit
-    from motcua.reports.models import DailyFact
+    from motcua.reports.models import DailyFact, MonthlyFact
 
     start = args.start
     end = start + timedelta(days=args.days - 1)
@@ -712,6 +781,7 @@ def _run_engine(args: argparse.Namespace, server: ThrowawayPostgres | None) -> i
             engine = f"SQLite {cursor.fetchone()[0]} (file {args.sqlite}, WAL)"
     print(f"\n==================== {engine} ====================")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"code: {code_version()}")
     call_command("migrate", verbosity=0)
 
     existing = Dossier.objects.count()
@@ -731,7 +801,7 @@ def _run_engine(args: argparse.Namespace, server: ThrowawayPostgres | None) -> i
             print("   (a partly cloned database: delete it and start again)", file=sys.stderr)
             return 2
         print(f"\n2. bulk clone (SQL INSERT … SELECT of dossiers + events + ratings) from {base:,} to {args.total:,}")
-        clones, seconds = clone(args.total, window_end)
+        clones, seconds = clone(args.total, window_end, args.communes)
         print(f"   {clones} clones in {seconds:.0f} s (with VACUUM ANALYZE / ANALYZE)")
     else:
         print(f"\n(re-using the {base:,} dossiers already in the database)")
@@ -740,11 +810,15 @@ def _run_engine(args: argparse.Namespace, server: ThrowawayPostgres | None) -> i
     print(
         f"\ndata: {dossiers:,} dossiers, {events:,} events ({events / dossiers:.2f} per dossier), {ratings:,} ratings"
     )
-    print(f"database size: {database_size(args):.0f} MB")
+    communes = Unit.objects.filter(kind="commune_committee").count()
+    print(f"units: {Unit.objects.count()} ({communes} communes); database size: {database_size(args):.0f} MB")
 
-    print(f"\n3. fact table — load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"\n3. fact tables — load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.skip_rebuild and DailyFact.objects.exists():
-        print(f"   rebuild skipped (--skip-rebuild): {DailyFact.objects.count():,} fact rows re-used")
+        print(
+            f"   rebuild skipped (--skip-rebuild): {DailyFact.objects.count():,} daily and "
+            f"{MonthlyFact.objects.count():,} monthly fact rows re-used"
+        )
     else:
         from motcua.reports.facts import rebuild
 
@@ -758,7 +832,8 @@ def _run_engine(args: argparse.Namespace, server: ThrowawayPostgres | None) -> i
         report = rebuild(progress=progress)
         rate_ = report.dossiers / report.seconds if report.seconds else 0
         print(
-            f"   rebuild(): {report.dossiers:,} dossiers → {report.fact_rows:,} fact rows in {report.seconds:.0f} s "
+            f"   rebuild(): {report.dossiers:,} dossiers → {report.fact_rows:,} daily and {report.monthly_rows:,} "
+            f"monthly fact rows in {report.seconds:.0f} s "
             f"({rate_:,.0f} dossiers/s)"
         )
         analyze()
@@ -812,8 +887,12 @@ def _run_engine(args: argparse.Namespace, server: ThrowawayPostgres | None) -> i
     for label, fn in diagnose:
         where_time_goes(label, fn, args.explain)
     ref_times: dict[tuple[str, str], list[float]] = {}
+    with connection.cursor() as cursor:
+        unit_group_table(groups, cursor.execute)
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE bench_unit_group")
     for query in queries:
-        times, rows = timed(lambda q=query: run_group_by(q, groups), runs)
+        times, rows = timed(lambda q=query: run_group_by(q), runs)
         print(line(f"plain GROUP BY over dossiers_dossier: {query.label}", times))
         ref_times[("group_by", query.label)] = times
         results[("group_by", query.label)] = as_table(rows)
@@ -827,15 +906,18 @@ def _run_engine(args: argparse.Namespace, server: ThrowawayPostgres | None) -> i
     duck = duckdb.connect()
     duck.execute("SET TimeZone = 'Asia/Ho_Chi_Minh'")
     table = f"read_parquet('{parquet}')"
+    unit_group_table(groups, duck.execute)
     threads = duck.execute("SELECT current_setting('threads')").fetchone()[0]
     print(f"  DuckDB {duckdb.__version__}, {threads} threads, reading the Parquet file at each run:")
     for query in queries:
-        sql_text = reference_sql(query, groups, "duckdb", table)
+        sql_text = reference_sql(query, "duckdb", table)
         times, rows_ = timed(lambda s=sql_text: duck.execute(s).fetchall(), runs)
         print(line(f"DuckDB over Parquet: {query.label}", times))
         ref_times[("duckdb", query.label)] = times
         results[("duckdb", query.label)] = as_table(rows_)
     duck.close()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_unit_group")
     if not args.keep_parquet:
         parquet.unlink(missing_ok=True)
 
@@ -896,6 +978,9 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--month", default="2026-03", help="the month of the group_by=unit statistics (YYYY-MM)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--communes", type=int, default=40, help="communes the clones rotate over (demo: 5; more are copies; ≤ 59)"
+    )
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--skip-rebuild", action="store_true", help="re-use the fact table if it is not empty")
     parser.add_argument("--keep", action="store_true", help="keep the databases (cluster running, SQLite file)")
@@ -906,6 +991,8 @@ def main() -> int:
     parser.add_argument("--parquet-dir", type=Path, default=Path("/tmp"))
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not 5 <= args.communes <= 59:
+        parser.error("--communes: from 5 (the demo's) to 59 (two-digit agency code groups 41–99)")
 
     if args.engine != "both" and args.child:
         return run_engine(args)
@@ -920,7 +1007,7 @@ def main() -> int:
     )
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(
-        f"size: {args.total:,} dossiers cloned from a simulated base of {args.base:,}, "
+        f"size: {args.total:,} dossiers cloned from a simulated base of {args.base:,} over {args.communes} communes, "
         f"{args.start:%d/%m/%Y} + {args.days} days; {args.runs} timed runs per measure"
     )
     status = 0
@@ -931,6 +1018,22 @@ def main() -> int:
         print(f"\n[{engine}: exit {code}, {(time.perf_counter() - began) / 60:.1f} min]", flush=True)
         status = status or code
     return status
+
+
+def code_version() -> str:
+    """The commit, and a digest of the reports code as it is on disk (it may have uncommitted changes)."""
+    import hashlib
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "?"
+    digest = hashlib.sha256()
+    for name in sorted((ROOT / "src/motcua/reports").glob("*.py")):
+        digest.update(name.read_bytes())
+    return f"commit {commit}, src/motcua/reports/*.py sha256 {digest.hexdigest()[:12]}"
 
 
 def cpu_name() -> str:

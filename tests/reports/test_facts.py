@@ -12,7 +12,7 @@ from django.utils import timezone
 from motcua.dossiers import actions
 from motcua.dossiers.simulate import SimConfig, simulate
 from motcua.reports import facts
-from motcua.reports.models import COUNTERS, DailyFact, FactMemo
+from motcua.reports.models import COUNTERS, DailyFact, FactMemo, MonthlyFact
 from tests.dossiers.conftest import PDF, birth, birth_intake, hue, staff, vn  # noqa: F401
 
 
@@ -82,6 +82,21 @@ def test_a_rebuild_gives_the_same_table_as_the_refreshes_of_a_simulated_month():
     assert report.dossiers == 150
     live = table()
     assert sum(row[5] for row in live) > 100, "the replay refreshed the facts of every dossier"
+    assert monthly_table() == table_by_month(), "the monthly roll-up is the daily table summed by month"
     rebuilt = facts.rebuild(chunk=40)
     assert rebuilt.dossiers == 150
     assert table() == live
+    assert monthly_table() == table_by_month()
+
+
+def monthly_table() -> set[tuple]:
+    rows = MonthlyFact.objects.values_list("day", "receiving_unit", "handling_unit", "procedure", "channel", *COUNTERS)
+    return {row for row in rows if any(row[5:])}
+
+
+def table_by_month() -> set[tuple]:
+    sums: dict[tuple, list[int]] = {}
+    for row in table():
+        key = (row[0].replace(day=1), *row[1:5])
+        sums[key] = [a + b for a, b in zip(sums.get(key, [0] * len(COUNTERS)), row[5:], strict=True)]
+    return {(*key, *counts) for key, counts in sums.items() if any(counts)}

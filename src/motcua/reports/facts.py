@@ -1,9 +1,10 @@
 """Keeping the fact table: the incremental refresh after each dossier event, and the full rebuild.
 
 ``refresh(ids)``: for each dossier, compute its contribution now (``contributions.py``), compare it with the one
-remembered in ``FactMemo``, and add the difference to ``DailyFact`` in one ``INSERT … ON CONFLICT DO UPDATE
-SET n = n + excluded.n`` statement (PostgreSQL and SQLite alike). The memo rows are created first and locked,
-so two workers refreshing the same dossier at once are serialised and nothing is counted twice.
+remembered in ``FactMemo``, and add the difference to ``DailyFact`` and to its month's ``MonthlyFact``, each in
+one ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` statement (PostgreSQL and SQLite alike). The memo
+rows are created first and locked, so two workers refreshing the same dossier at once are serialised and
+nothing is counted twice.
 
 ``rebuild()``: empty both tables and refresh every dossier, in chunks. Because both paths run the same
 ``contribution`` function, a rebuild gives the same table as the sum of all the refreshes — the test suite
@@ -22,7 +23,7 @@ from django.db import connection, transaction
 
 from motcua.dossiers.models import Dossier
 from motcua.reports.contributions import Contribution, contributions
-from motcua.reports.models import COUNTERS, DailyFact, FactMemo
+from motcua.reports.models import COUNTERS, DailyFact, FactMemo, MonthlyFact
 
 KEY_COLUMNS = ("day", "receiving_unit_id", "handling_unit_id", "procedure_id", "channel")
 
@@ -38,11 +39,27 @@ def _delta(old: Contribution, new: Contribution) -> dict[str, dict[str, int]]:
     return changes
 
 
+def _by_month(changes: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The daily changes summed per month (keys with the month's first day): what ``MonthlyFact`` receives."""
+    monthly: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, diff in changes.items():
+        row = monthly[key[:8] + "01" + key[10:]]  # "YYYY-MM-DD|…" → "YYYY-MM-01|…"
+        for name, n in diff.items():
+            row[name] = row.get(name, 0) + n
+    return {key: diff for key, diff in monthly.items() if any(diff.values())}
+
+
 def _apply(changes: dict[str, dict[str, int]]) -> None:
+    """Add the changes to the daily rows and to their months' rows, in the same transaction."""
+    _upsert(DailyFact, changes)
+    _upsert(MonthlyFact, _by_month(changes))
+
+
+def _upsert(model: type[DailyFact] | type[MonthlyFact], changes: dict[str, dict[str, int]]) -> None:
     """Add the changes to the fact rows, creating the rows that do not exist yet (one statement per 500 rows)."""
     if not changes:
         return
-    table = connection.ops.quote_name(DailyFact._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     quote = connection.ops.quote_name
     columns = [*KEY_COLUMNS, *COUNTERS]
     column_sql = ", ".join(quote(c) for c in columns)
@@ -94,14 +111,16 @@ def refresh(dossier_ids: Iterable[int]) -> int:
 class RebuildReport:
     dossiers: int = 0
     fact_rows: int = 0
+    monthly_rows: int = 0
     seconds: float = 0.0
 
 
 def rebuild(*, chunk: int = 5000, progress: Callable[[int, int], None] | None = None) -> RebuildReport:
-    """Recompute the whole fact table from the dossiers and their events."""
+    """Recompute the fact tables (daily and monthly) from the dossiers and their events."""
     started = time.perf_counter()
     with transaction.atomic():
         DailyFact.objects.all().delete()
+        MonthlyFact.objects.all().delete()
         FactMemo.objects.all().delete()
     ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk):
@@ -120,4 +139,9 @@ def rebuild(*, chunk: int = 5000, progress: Callable[[int, int], None] | None = 
             )
         if progress is not None:
             progress(min(start + chunk, len(ids)), len(ids))
-    return RebuildReport(dossiers=len(ids), fact_rows=DailyFact.objects.count(), seconds=time.perf_counter() - started)
+    return RebuildReport(
+        dossiers=len(ids),
+        fact_rows=DailyFact.objects.count(),
+        monthly_rows=MonthlyFact.objects.count(),
+        seconds=time.perf_counter() - started,
+    )

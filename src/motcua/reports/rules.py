@@ -26,7 +26,7 @@ from django.utils import timezone
 from motcua.dossiers import deadlines
 from motcua.dossiers.models import Dossier, Status
 from motcua.organizations.models import Unit
-from motcua.reports.models import DailyFact
+from motcua.reports import periods
 from motcua.reports.rules_models import RulePeriod, VolumeRule
 from motcua.workcalendar.deadlines import classify_open
 from motcua.workcalendar.rules import TZ
@@ -110,20 +110,24 @@ def counts(rule: VolumeRule, start: date, end: date, units: list[Unit]) -> dict[
     if not units:
         return {}
     column = f"{rule.perspective}_unit"
-    facts = DailyFact.objects.filter(day__gte=start, day__lte=end)
+    filters: dict[str, object] = {}
     if rule.procedure_id:
-        facts = facts.filter(procedure_id=rule.procedure_id)
+        filters["procedure_id"] = rule.procedure_id
     elif rule.field_id:
-        facts = facts.filter(procedure__field_id=rule.field_id)
+        filters["procedure__field_id"] = rule.field_id
     # Only the smallest subtree holding every unit concerned (the province for "every commune"): one join on the
     # materialised path, rather than thousands of conditions.
     common = os.path.commonprefix([unit.path for unit in units])
     scope = common[: common.rfind("/") + 1]
     if scope != "/":
-        facts = facts.filter(**{f"{column}__path__startswith": scope})
-    per_unit = list(
-        facts.order_by().values(f"{column}_id").annotate(n=Sum("received")).values_list(f"{column}_id", "n")
-    )
+        filters[f"{column}__path__startswith"] = scope
+    received: dict[int, int] = defaultdict(int)
+    for facts in periods.querysets(start, end, **filters):
+        for unit_id, n in (
+            facts.order_by().values(f"{column}_id").annotate(n=Sum("received")).values_list(f"{column}_id", "n")
+        ):
+            received[unit_id] += n or 0
+    per_unit = list(received.items())
     paths = dict(Unit.objects.filter(pk__in=[unit_id for unit_id, _ in per_unit]).values_list("pk", "path"))
     # Roll each handling (receiving) unit's count up into every rule unit whose subtree holds it.
     by_path = {unit.path: unit.pk for unit in units}

@@ -15,9 +15,9 @@ to measure, e.g. no fee-bearing dossier) has no rate and no points either ("Khô
 
 Where the figures come from (docs/reports.md, "Bảng điểm Quyết định 766", has every formula):
 
-* the daily fact table (``reports.models.DailyFact``), summed over the period and the handling units of the
-  subtree — the same sums as ``reports.statistics.compute(unit, start, end).total``: few queries whatever the
-  number of dossiers;
+* the fact tables (``reports.models.DailyFact`` and its monthly roll-up, ``reports/periods.py``), summed over
+  the period and the handling units of the subtree — the same sums as
+  ``reports.statistics.compute(unit, start, end).total``: few queries whatever the number of dossiers;
 * the catalogue (the procedure versions in force at the end of the period) for 1.3, 3.1 and the eligibility
   of procedures for full-process online service (3.x);
 * the feedback app for 5.1–5.3 (``feedback.figures.figures_5_2`` for 5.2).
@@ -43,6 +43,7 @@ from motcua.feedback.figures import figures_5_2
 from motcua.feedback.models import Feedback, Vote
 from motcua.feedback.models import Status as FeedbackStatus
 from motcua.organizations.models import Unit
+from motcua.reports import periods
 from motcua.reports.models import DailyFact
 from motcua.workcalendar.rules import TZ
 
@@ -309,11 +310,14 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def fact_sums(unit: Unit, start: date, end: date, names: Iterable[str] = FACT_SUMS, **extra: Any) -> Counter:
-    """Counters summed over ``unit``'s subtree (by handling unit) and the period, in one query."""
-    rows = DailyFact.objects.filter(
-        day__gte=start, day__lte=end, handling_unit__path__startswith=unit.path, **extra
-    ).aggregate(**{name: Sum(name) for name in names})
-    return Counter({name: n or 0 for name, n in rows.items()})
+    """Counters summed over ``unit``'s subtree (by handling unit) and the period: one query per piece of the
+    period (``periods.py``: whole months from the monthly roll-up, the other days from the daily table)."""
+    names = list(names)
+    total: Counter = Counter({name: 0 for name in names})
+    for facts in periods.querysets(start, end, handling_unit__path__startswith=unit.path, **extra):
+        rows = facts.aggregate(**{name: Sum(name) for name in names})
+        total.update({name: n or 0 for name, n in rows.items()})
+    return total
 
 
 def _full_online_windows(
@@ -335,28 +339,32 @@ def _full_online_windows(
 def _collect(unit: Unit, start: date, end: date) -> dict[int, Inputs]:
     """The inputs of every unit of the subtree with something to count, in a handful of set-based queries."""
     found: dict[int, Inputs] = defaultdict(Inputs)
-    facts = DailyFact.objects.filter(day__gte=start, day__lte=end, handling_unit__path__startswith=unit.path)
+    pieces = periods.querysets(start, end, handling_unit__path__startswith=unit.path)
 
     # 1. the counters per handling unit
-    per_unit = facts.values("handling_unit_id").annotate(
-        **{f"sum_{name}": Sum(name) for name in FACT_SUMS},
-        sum_received_online=Sum("received", filter=Q(channel="online")),
-    )
-    for row in per_unit:
-        counters = found[row.pop("handling_unit_id")].facts
-        counters.update({name.removeprefix("sum_"): n for name, n in row.items() if n})
+    for facts in pieces:
+        per_unit = facts.values("handling_unit_id").annotate(
+            **{f"sum_{name}": Sum(name) for name in FACT_SUMS},
+            sum_received_online=Sum("received", filter=Q(channel="online")),
+        )
+        for row in per_unit:
+            counters = found[row.pop("handling_unit_id")].facts
+            counters.update({name.removeprefix("sum_"): n for name, n in row.items() if n})
 
     # 2. per procedure: eligibility for full-process online (3.x) and online payment per procedure (3.5b)
-    per_procedure = list(
-        facts.values("handling_unit_id", "procedure_id")
-        .annotate(
+    sums: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    for facts in pieces:
+        for row in facts.values("handling_unit_id", "procedure_id").annotate(
             n_received=Sum("received"),
             n_full_online=Sum("full_online"),
             n_fee_bearing=Sum("fee_bearing"),
             n_paid_online=Sum("paid_online"),
-        )
-        .filter(n_received__gt=0)
-    )
+        ):
+            key = (row.pop("handling_unit_id"), row.pop("procedure_id"))
+            sums[key].update({name: n or 0 for name, n in row.items()})
+    per_procedure = [
+        {"handling_unit_id": u, "procedure_id": p, **counts} for (u, p), counts in sums.items() if counts["n_received"]
+    ]
     windows = _full_online_windows({row["procedure_id"] for row in per_procedure}, start, end)
     mixed = set()  # procedures whose online level changed during the period: counted day by day
     for row in per_procedure:
@@ -372,8 +380,9 @@ def _collect(unit: Unit, start: date, end: date) -> dict[int, Inputs]:
         elif len(flags) > 1:
             mixed.add(procedure)
     if mixed:
-        per_day = (
-            facts.filter(procedure_id__in=mixed)
+        per_day = (  # by day: the daily table over the whole period
+            DailyFact.objects.filter(day__gte=start, day__lte=end, handling_unit__path__startswith=unit.path)
+            .filter(procedure_id__in=mixed)
             .values("handling_unit_id", "procedure_id", "day")
             .annotate(n_received=Sum("received"), n_full_online=Sum("full_online"))
         )

@@ -1,6 +1,7 @@
 """Statistics for a unit's subtree and a period, grouped by unit, field, procedure, channel or month.
 
-Every number is a sum of ``DailyFact`` counters (docs/reports.md gives each formula):
+Every number is a sum of fact counters (``DailyFact``; whole months from ``MonthlyFact``, see ``periods.py``);
+docs/reports.md gives each formula:
 
 - **carried over** = received before the period − closed before it (closed: result issued, withdrawn, stopped);
 - **received** in the period; **total** = carried over + received;
@@ -34,7 +35,8 @@ from django.utils import timezone
 from motcua.catalog.models import Field, Procedure
 from motcua.dossiers.models import Dossier, DossierEvent, DossierRating, ResultKind, Status
 from motcua.organizations.models import Unit
-from motcua.reports.models import DailyFact
+from motcua.reports import periods
+from motcua.reports.models import MonthlyFact
 
 GROUPINGS = ("unit", "field", "procedure", "channel", "month")
 PERSPECTIVES = ("handling", "receiving")
@@ -337,36 +339,44 @@ def compute(
     perspective: str = "handling",
 ) -> Statistics:
     """The figures of ``unit``'s subtree for the local dates ``start``–``end`` (inclusive). Two queries on the
-    fact table (the period, and everything before it for what was carried over) and one for the names."""
+    fact tables per piece of the period (``periods.py``), as many for everything before it (what was carried
+    over), and one for the names."""
     if group_by not in (None, *GROUPINGS):
         raise ValueError(f"group_by must be one of {GROUPINGS}")
     if start > end:
         raise ValueError("start after end")
     unit_column = _unit_column(perspective)
     paths = _subtree(unit)
-    base = DailyFact.objects.filter(**{f"{unit_column}__in": list(paths)})
+    in_subtree = {f"{unit_column}__in": list(paths)}
     column = _group_column(group_by, unit_column)
     to_key = _key_function(group_by, unit, paths)
 
-    def grouped(queryset) -> dict[str, dict[str, object]]:
-        if column is None:
-            return {"": _strip(queryset.aggregate(**_sums(queryset)))}
-        expression = F(column) if isinstance(column, str) else column
-        values = queryset.values(group=expression).annotate(**_sums(queryset))
+    def grouped(querysets: list[QuerySet], column=column) -> dict[str, dict[str, object]]:
+        """The sums of every piece of the period (``periods.querysets``), added up per group."""
         out: dict[str, dict[str, object]] = {}
-        for row in values:
-            row = _strip(row)
-            key = to_key(row.pop("group"))
-            target = out.setdefault(key, {})
-            for name, n in row.items():
-                target[name] = int(target.get(name) or 0) + int(n or 0)
+        for queryset in querysets:
+            if column is None:
+                values = [{"group": None, **queryset.aggregate(**_sums(queryset))}]
+            else:
+                expression = F(column) if isinstance(column, str) else column
+                if group_by == "month" and queryset.model is MonthlyFact:
+                    expression = F("day")  # already the month's first day
+                values = queryset.values(group=expression).annotate(**_sums(queryset))
+            for row in values:
+                row = _strip(row)
+                key = "" if column is None else to_key(row.pop("group"))
+                row.pop("group", None)
+                target = out.setdefault(key, {})
+                for name, n in row.items():
+                    target[name] = int(target.get(name) or 0) + int(n or 0)
         return out
 
-    within = grouped(base.filter(day__gte=start, day__lte=end))
-    before = grouped(base.filter(day__lt=start)) if group_by != "month" else {}
+    within = grouped(periods.querysets(start, end, **in_subtree))
+    earlier = periods.querysets(None, start - timedelta(days=1), **in_subtree)
+    before = grouped(earlier) if group_by != "month" else {}
     carried_total = (0, 0)
     if group_by == "month":  # the backlog carried into the first month, then month by month
-        carried_total = _backlog(_strip(base.filter(day__lt=start).aggregate(**_sums(base))))
+        carried_total = _backlog(grouped(earlier, column=None).get("", {}))
     rows: list[Figures] = []
     open_before, overdue_before = carried_total
     keys = set(within) | set(before)

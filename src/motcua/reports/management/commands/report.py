@@ -46,7 +46,7 @@ def _unit(code: str) -> Unit:
 
 
 class Command(BaseCommand):
-    help = "Báo cáo, thống kê: số liệu, bảng điểm Quyết định 766, cảnh báo; tính lại bảng số liệu ngày."
+    help = "Báo cáo, thống kê: số liệu, bảng điểm Quyết định 766, cảnh báo; tính lại bảng số liệu (ngày, tháng)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         alerts = sub.add_parser("alerts", help="Hồ sơ sắp đến hạn, quá hạn; đơn vị chưa đạt số lượng tối thiểu")
         alerts.add_argument("--unit", required=True, metavar="MÃ", help="Mã định danh đơn vị")
         alerts.add_argument("--output", type=Path, metavar="TỆP", help="Ghi ra tệp")
-        sub.add_parser("rebuild", help="Tính lại toàn bộ bảng số liệu ngày từ hồ sơ và sự kiện")
+        sub.add_parser("rebuild", help="Tính lại toàn bộ bảng số liệu (ngày, tháng) từ hồ sơ và sự kiện")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "rebuild":
@@ -144,7 +144,8 @@ class Command(BaseCommand):
             self.stderr.write("")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đã tính lại bảng số liệu ngày: {report.dossiers} hồ sơ, {report.fact_rows} dòng số liệu, "
+                f"Đã tính lại bảng số liệu: {report.dossiers} hồ sơ, {report.fact_rows} dòng số liệu ngày, "
+                f"{report.monthly_rows} dòng số liệu tháng, "
                 f"{report.seconds:.1f} giây."
             )
         )

@@ -563,10 +563,12 @@ def _activate_stage(dossier: Dossier, moment: datetime) -> list[DossierStep]:
 def _mark_signing(dossier: Dossier) -> None:
     """Keep the leader's queue a plain indexed filter: the dossier waits for a signature when the running step is
     the leader's (by role in the plan), or when no processing work is left before the result goes back."""
-    leader = dossier.steps.filter(state=StepState.ACTIVE, plan_step__role__code="agency_leader").exists()
-    work_left = (
-        dossier.steps.filter(state=StepState.PENDING).exclude(plan_step__handler=StepHandler.RECEIVING_UNIT).exists()
-    )
+    # One look-up by dossier, states compared here: a dossier has a handful of steps.
+    steps = dossier.steps.values_list("state", "plan_step__handler", "plan_step__role__code")
+    leader = work_left = False
+    for state, handler, role in steps:
+        leader = leader or (state == StepState.ACTIVE and role == "agency_leader")
+        work_left = work_left or (state == StepState.PENDING and handler != StepHandler.RECEIVING_UNIT)
     dossier.awaiting_signature = leader or not work_left
 
 

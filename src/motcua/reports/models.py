@@ -102,21 +102,24 @@ class FactCounters(models.Model):
         return f"{self.day} {self.handling_unit_id}/{self.procedure_id}/{self.channel}"
 
 
+def _key_and_indexes(key: str, prefix: str) -> tuple[list, list]:
+    """One row per key (the upsert's conflict target); the readers filter by period, then by unit."""
+    return (
+        [models.UniqueConstraint(fields=["day", "receiving_unit", "handling_unit", "procedure", "channel"], name=key)],
+        [
+            models.Index(fields=["day", "handling_unit"], name=f"{prefix}_day_handling_idx"),
+            models.Index(fields=["day", "receiving_unit"], name=f"{prefix}_day_receiving_idx"),
+        ],
+    )
+
+
 class DailyFact(FactCounters):
     """The counters of one local day."""
 
     class Meta:
         verbose_name = "số liệu ngày"
         verbose_name_plural = "số liệu ngày"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "receiving_unit", "handling_unit", "procedure", "channel"], name="daily_fact_key"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["day", "handling_unit"], name="fact_day_handling_idx"),
-            models.Index(fields=["day", "receiving_unit"], name="fact_day_receiving_idx"),
-        ]
+        constraints, indexes = _key_and_indexes("daily_fact_key", "fact")
 
 
 class MonthlyFact(FactCounters):
@@ -128,15 +131,7 @@ class MonthlyFact(FactCounters):
     class Meta:
         verbose_name = "số liệu tháng"
         verbose_name_plural = "số liệu tháng"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "receiving_unit", "handling_unit", "procedure", "channel"], name="monthly_fact_key"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["day", "handling_unit"], name="mfact_day_handling_idx"),
-            models.Index(fields=["day", "receiving_unit"], name="mfact_day_receiving_idx"),
-        ]
+        constraints, indexes = _key_and_indexes("monthly_fact_key", "mfact")
 
 
 class FactMemo(models.Model):

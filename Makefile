@@ -64,7 +64,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks scripts
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 
-# bench_reports.py is left out: 2,000,000 dossiers on two engines take 1.5–2 hours (run it by hand, see its docstring).
+# bench_reports.py is left out: 2,000,000 dossiers on two engines take over an hour (run it by hand, see its docstring).
 bench: $(STAMP)
 	@for script in $(filter-out benchmarks/bench_reports.py,$(wildcard benchmarks/bench_*.py)); do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done

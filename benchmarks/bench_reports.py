@@ -38,9 +38,10 @@ PostgreSQL: ``$DATABASE_URL`` if it points at PostgreSQL, else a throwaway Postg
 (default /tmp/motcua-bench-reports.sqlite3), kept with ``--keep``, else deleted at the end. A kept database is
 re-used as it is (same ``--communes`` expected); ``--skip-rebuild`` also re-uses its fact table.
 
-Duration on the 2-vCPU development machine at the default size: see benchmarks/RESULTS.md (about 1.5–2 hours
-for both engines from scratch, most of it simulating the base and rebuilding the facts), so ``make bench`` does
-not run it; ``--total 200000 --base 2000`` gives a quick (~15 min) check of the whole pipeline.
+Duration on the 2-vCPU development machine at the default size: see benchmarks/RESULTS.md (70 minutes for both
+engines from scratch on 2026-12-06 — PostgreSQL 44, SQLite 25 — most of it simulating the base, cloning and
+rebuilding the facts), so ``make bench`` does not run it; ``--total 40000 --base 1000 --communes 10 --runs 5``
+checks the whole pipeline in about a minute on SQLite.
 Needs the ``bench`` extra (``pip install -e '.[bench]'``: duckdb, pyarrow).
 """
 

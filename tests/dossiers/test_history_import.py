@@ -342,3 +342,10 @@ def test_the_command_prints_row_errors_and_fails_or_reports_what_it_imported(bir
     call_command("dossiers", "import", str(good), stdout=out)
     assert "Đã nhập 10 sự kiện của 1 hồ sơ (1 hồ sơ mới, 0 hồ sơ đã có)" in out.getvalue()
     assert Dossier.objects.get(code=code).status == Status.RETURNED
+
+
+def test_a_replay_refreshes_the_planner_statistics_early_then_every_3000_events():
+    from motcua.dossiers.history_import import analyze_due
+
+    due = [n for n in range(0, 9001) if analyze_due(n)]
+    assert due == [100, 3000, 6000, 9000]

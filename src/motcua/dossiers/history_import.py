@@ -49,8 +49,17 @@ REPLAYING: ContextVar[bool] = ContextVar("motcua_dossier_replaying", default=Fal
 replayed = Signal()
 
 
-# During a long replay on PostgreSQL, the planner's statistics are refreshed every this many events.
+# During a replay on PostgreSQL, the planner's statistics are refreshed after the first ANALYZE_FIRST events (so
+# that the planner learns how many rows a page of these tables holds), then every ANALYZE_EVERY events.
+ANALYZE_FIRST = 100
 ANALYZE_EVERY = 3000
+
+
+def analyze_due(events: int) -> bool:
+    """Whether a replay that has applied ``events`` events should refresh the statistics now."""
+    return events == ANALYZE_FIRST or (events > 0 and events % ANALYZE_EVERY == 0)
+
+
 _REPLAYED_TABLES = (
     "dossiers_applicant",
     "dossiers_dossier",
@@ -65,11 +74,14 @@ def refresh_planner_statistics() -> None:
     """``ANALYZE`` the tables a replay fills (PostgreSQL only; a no-op elsewhere).
 
     Why: a replay writes thousands of dossiers in one transaction, invisible to autovacuum until it commits. If
-    the tables were last analysed nearly empty, the planner believes they still are and may answer "this
-    dossier's active step" by walking a whole partial index (``dossierstep_active_unit_idx``, keyed by unit)
-    instead of looking the dossier up, so that each action costs more than the one before (seen in the test
-    suite on PostgreSQL: a 14,488-dossier replay busy in such a plan). ``ANALYZE`` inside the transaction counts
-    its own new rows, so the plans follow the data."""
+    a table was last vacuumed when it held only dead rows (``reltuples`` 0 over a few hundred pages), the planner
+    multiplies that density — zero rows a page — by the table's current size and believes it empty however
+    much the replay adds, and plans "this dossier's steps" as a scan of the whole table, or of a whole partial
+    index, for every dossier: each action then costs more than the one before. Seen in the test suite on
+    PostgreSQL, where rolled-back tests leave exactly such tables: ``_close_processing``'s step update planned
+    as a nested loop of two full scans of ``dossiers_dossierstep``, and a 1,045-dossier replay still running
+    after five minutes (40 s alone). ``ANALYZE`` inside the transaction counts its own new rows, so the plans
+    follow the data."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -549,7 +561,7 @@ def import_history(source: str | Path | io.TextIOBase, *, as_user: str | None = 
             except _RowFailed as exc:
                 raise ImportFailed([f"Dòng {row.number}: {exc.message}"]) from None
             report.events += 1
-            if report.events % ANALYZE_EVERY == 0:
+            if analyze_due(report.events):
                 refresh_planner_statistics()
         report.created = sorted({r.code for r in rows if r.number in plan.creating_rows})
         report.continued = sorted({r.code for r in rows} - set(report.created))

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure, ProcedureVersion, ProcessStep, StepHandler, VersionStatus
 from motcua.dossiers import actions
-from motcua.dossiers.history_import import replayed, replaying
+from motcua.dossiers.history_import import analyze_due, refresh_planner_statistics, replayed, replaying
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Status
 from motcua.organizations.models import Role, RoleAssignment, Unit
 from motcua.workcalendar.calendar import WorkCalendar
@@ -779,7 +779,9 @@ def simulate(config: SimConfig, *, progress=None) -> SimReport:
     with replaying():
         for begin in range(0, len(events), config.batch):
             with transaction.atomic():
-                for event in events[begin : begin + config.batch]:
+                for n, event in enumerate(events[begin : begin + config.batch], start=begin + 1):
+                    if analyze_due(n):  # the plans follow the replayed rows (history_import)
+                        refresh_planner_statistics()
                     d = by_index[event.index]
                     if d.failed:
                         continue

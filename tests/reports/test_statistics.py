@@ -73,3 +73,28 @@ def test_rates_follow_their_formulas(simulated):
 def test_an_empty_period_has_no_rates():
     fig = statistics.Figures()
     assert fig.on_time_rate is None and fig.average_processing_days is None and fig.satisfaction_rate is None
+
+
+def test_the_scorecard_and_the_volume_rules_read_the_same_sums_from_months_and_days(simulated):
+    """A period of a whole month between two part-months: the sums read through ``periods`` (monthly rows for
+    July, daily rows for the days of June and August) equal the sums of the daily rows alone."""
+    from django.db.models import Sum
+
+    from motcua.reports.models import COUNTERS, DailyFact
+    from motcua.reports.rules import counts
+    from motcua.reports.rules_models import VolumeRule
+    from motcua.reports.scorecard import fact_sums
+
+    province = simulated
+    start, end = date(2025, 6, 10), date(2025, 8, 12)
+    daily = DailyFact.objects.filter(day__gte=start, day__lte=end).aggregate(**{n: Sum(n) for n in COUNTERS})
+    assert daily["received"] > 50
+    assert dict(fact_sums(province, start, end, COUNTERS)) == {n: v or 0 for n, v in daily.items()}
+    communes = list(Unit.objects.filter(kind="commune_committee"))
+    rule = VolumeRule(unit=province, perspective="handling", minimum=1)
+    per_unit = counts(rule, start, end, communes)
+    for commune in communes:
+        expected = DailyFact.objects.filter(
+            day__gte=start, day__lte=end, handling_unit__path__startswith=commune.path
+        ).aggregate(n=Sum("received"))["n"]
+        assert per_unit.get(commune.pk, 0) == (expected or 0)

@@ -14,7 +14,6 @@ checks it on simulated data.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -39,13 +38,18 @@ def _delta(old: Contribution, new: Contribution) -> dict[str, dict[str, int]]:
     return changes
 
 
+def _add(into: dict[str, dict[str, int]], key: str, counters: dict[str, int]) -> None:
+    """Add ``counters`` to the row ``key`` of a table of changes."""
+    row = into.setdefault(key, {})
+    for name, n in counters.items():
+        row[name] = row.get(name, 0) + n
+
+
 def _by_month(changes: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     """The daily changes summed per month (keys with the month's first day): what ``MonthlyFact`` receives."""
-    monthly: dict[str, dict[str, int]] = defaultdict(dict)
+    monthly: dict[str, dict[str, int]] = {}
     for key, diff in changes.items():
-        row = monthly[key[:8] + "01" + key[10:]]  # "YYYY-MM-DD|…" → "YYYY-MM-01|…"
-        for name, n in diff.items():
-            row[name] = row.get(name, 0) + n
+        _add(monthly, key[:8] + "01" + key[10:], diff)  # "YYYY-MM-DD|…" → "YYYY-MM-01|…"
     return {key: diff for key, diff in monthly.items() if any(diff.values())}
 
 
@@ -90,16 +94,14 @@ def refresh(dossier_ids: Iterable[int]) -> int:
         FactMemo.objects.bulk_create([FactMemo(dossier_id=i) for i in ids], ignore_conflicts=True)
         memos = {m.dossier_id: m for m in FactMemo.objects.select_for_update().filter(dossier_id__in=ids)}
         current = contributions(ids)
-        changes: dict[str, dict[str, int]] = defaultdict(dict)
+        changes: dict[str, dict[str, int]] = {}
         changed_memos = []
         for dossier_id, memo in memos.items():
             new = current.get(dossier_id, {})
             if new == memo.contribution:
                 continue
             for key, diff in _delta(memo.contribution, new).items():
-                row = changes[key]
-                for name, n in diff.items():
-                    row[name] = row.get(name, 0) + n
+                _add(changes, key, diff)
             memo.contribution = new
             changed_memos.append(memo)
         _apply({k: v for k, v in changes.items() if any(v.values())})
@@ -127,12 +129,10 @@ def rebuild(*, chunk: int = 5000, progress: Callable[[int, int], None] | None = 
         part = ids[start : start + chunk]
         with transaction.atomic():
             found = contributions(part)
-            changes: dict[str, dict[str, int]] = defaultdict(dict)
+            changes: dict[str, dict[str, int]] = {}
             for contribution in found.values():
                 for key, counters in contribution.items():
-                    row = changes[key]
-                    for name, n in counters.items():
-                        row[name] = row.get(name, 0) + n
+                    _add(changes, key, counters)
             _apply(changes)
             FactMemo.objects.bulk_create(
                 [FactMemo(dossier_id=pk, contribution=c) for pk, c in found.items()], batch_size=1000

@@ -356,7 +356,7 @@ def compute(
         out: dict[str, dict[str, object]] = {}
         for queryset in querysets:
             if column is None:
-                values = [{"group": None, **queryset.aggregate(**_sums(queryset))}]
+                values = [queryset.aggregate(**_sums(queryset))]
             else:
                 expression = F(column) if isinstance(column, str) else column
                 if group_by == "month" and queryset.model is MonthlyFact:
@@ -365,7 +365,6 @@ def compute(
             for row in values:
                 row = _strip(row)
                 key = "" if column is None else to_key(row.pop("group"))
-                row.pop("group", None)
                 target = out.setdefault(key, {})
                 for name, n in row.items():
                     target[name] = int(target.get(name) or 0) + int(n or 0)
